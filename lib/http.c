@@ -1,0 +1,583 @@
+/*
+ * http.c: a queue of requests run through libcurl's multi interface.
+ *
+ * Requests wait in a FIFO until a slot is free (the parallel cap), and in a
+ * delayed list while they back off.  Easy handles are kept and reused, so
+ * connections stay open across requests to the same host.
+ */
+/* strptime(3) for Retry-After dates. */
+#define _XOPEN_SOURCE 700
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "http.h"
+#include "util.h"
+
+struct http_client {
+	struct http_opts	 o;
+	CURLM			*multi;
+	CURL			**idle;		/* easy handles ready for reuse */
+	int			 nidle;
+	struct http_req		*head, *tail;	/* waiting for a slot */
+	struct http_req		*delayed;	/* backing off */
+	int			 active;
+	unsigned long		 queued;
+	char			*auth_name, *auth_value;
+	unsigned		 auth_gen;
+	uint64_t		 rng;
+	struct http_stats	 st;
+};
+
+int64_t
+http_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct http_client *
+http_new(const struct http_opts *o)
+{
+	struct http_client *c;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		moc_die(EXIT_DATA, "cannot initialise libcurl");
+	c = moc_xcalloc(1, sizeof(*c));
+	c->o = *o;
+	if (c->o.parallel < 1)
+		c->o.parallel = 1;
+	c->multi = curl_multi_init();
+	if (c->multi == NULL)
+		moc_die(EXIT_DATA, "cannot initialise libcurl");
+	/* Connections are per host: let all the slots reach one host. */
+	curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	    (long)c->o.parallel);
+	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS,
+	    (long)c->o.parallel + 4);
+	c->idle = moc_xcalloc((size_t)c->o.parallel, sizeof(*c->idle));
+	c->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^
+	    (uint64_t)http_now_ms();
+	return c;
+}
+
+static void
+wipe_free(char *s)
+{
+	if (s != NULL) {
+		volatile char *p = s;
+		while (*p != '\0')
+			*p++ = '\0';
+		free(s);
+	}
+}
+
+void
+http_free(struct http_client *c)
+{
+	int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nidle; i++)
+		curl_easy_cleanup(c->idle[i]);
+	free(c->idle);
+	curl_multi_cleanup(c->multi);
+	free(c->auth_name);
+	wipe_free(c->auth_value);
+	free(c);
+	curl_global_cleanup();
+}
+
+struct http_req *
+http_req_new(const char *url, void *data)
+{
+	struct http_req *r = moc_xcalloc(1, sizeof(*r));
+
+	r->url = moc_xstrdup(url);
+	r->data = data;
+	r->retry_after_ms = -1;
+	return r;
+}
+
+static void
+reset_answer(struct http_req *r)
+{
+	free(r->body);
+	r->body = NULL;
+	r->len = r->cap = 0;
+	wipe_free(r->subject_token);
+	r->subject_token = NULL;
+	free(r->api_version);
+	r->api_version = NULL;
+	r->status = 0;
+	r->error[0] = '\0';
+	r->retry_after_ms = -1;
+}
+
+void
+http_req_free(struct http_req *r)
+{
+	if (r == NULL)
+		return;
+	reset_answer(r);
+	free(r->url);
+	if (r->post != NULL) {
+		/* A token request's body holds a password or a secret. */
+		volatile char *p = r->post;
+		size_t i;
+		for (i = 0; i < r->postlen; i++)
+			p[i] = '\0';
+		free(r->post);
+	}
+	free(r->header);
+	wipe_free(r->hdr_token);
+	free(r);
+}
+
+void
+http_set_auth_header(struct http_client *c, const char *name,
+    const char *value)
+{
+	free(c->auth_name);
+	wipe_free(c->auth_value);
+	c->auth_name = moc_xstrdup(name);
+	c->auth_value = moc_xstrdup(value);
+	c->auth_gen++;
+}
+
+unsigned
+http_auth_gen(const struct http_client *c)
+{
+	return c->auth_gen;
+}
+
+static void
+enqueue(struct http_client *c, struct http_req *r)
+{
+	c->queued++;
+	r->next = NULL;
+	if (c->tail != NULL)
+		c->tail->next = r;
+	else
+		c->head = r;
+	c->tail = r;
+}
+
+void
+http_submit(struct http_client *c, struct http_req *r)
+{
+	r->attempts = 0;
+	r->temporary = 0;
+	reset_answer(r);
+	enqueue(c, r);
+}
+
+static uint64_t
+rng_next(struct http_client *c)
+{
+	/* xorshift64*: jitter only, nothing secret. */
+	c->rng ^= c->rng >> 12;
+	c->rng ^= c->rng << 25;
+	c->rng ^= c->rng >> 27;
+	return c->rng * 2685821657736338717ULL;
+}
+
+/*
+ * Exponential backoff with jitter: somewhere in the upper half of
+ * base * 2^(attempt-1), so clients that failed together do not return
+ * together; never sooner than the server's Retry-After.
+ */
+static long
+backoff_ms(struct http_client *c, const struct http_req *r)
+{
+	long b = c->o.backoff_ms;
+	int i;
+
+	for (i = 1; i < r->attempts && b < c->o.max_wait_ms; i++)
+		b *= 2;
+	if (b > c->o.max_wait_ms)
+		b = c->o.max_wait_ms;
+	if (b > 1)
+		b = b / 2 + (long)(rng_next(c) % (uint64_t)(b / 2 + 1));
+	if (r->retry_after_ms > b)
+		b = r->retry_after_ms > c->o.max_wait_ms ? c->o.max_wait_ms :
+		    r->retry_after_ms;
+	return b;
+}
+
+/* Queue another attempt if one is left; 0 if queued. */
+static int
+schedule_retry(struct http_client *c, struct http_req *r)
+{
+	if (r->attempts > c->o.retries)
+		return -1;
+	r->not_before = http_now_ms() + backoff_ms(c, r);
+	r->next = c->delayed;
+	c->delayed = r;
+	c->st.retries++;
+	return 0;
+}
+
+int
+http_retry(struct http_client *c, struct http_req *r, const char *why)
+{
+	snprintf(r->error, sizeof(r->error), "%s", why);
+	if (schedule_retry(c, r) != 0) {
+		r->temporary = 1;
+		return -1;
+	}
+	free(r->body);
+	r->body = NULL;
+	r->len = r->cap = 0;
+	return 0;
+}
+
+static size_t
+on_body(char *ptr, size_t size, size_t n, void *arg)
+{
+	struct http_req *r = arg;
+	size_t len = size * n;
+	if (r->len + len + 1 > r->cap) {
+		size_t cap = r->cap ? r->cap : 16384;
+		while (cap < r->len + len + 1)
+			cap *= 2;
+		r->body = moc_xrealloc(r->body, cap);
+		r->cap = cap;
+	}
+	memcpy(r->body + r->len, ptr, len);
+	r->len += len;
+	r->body[r->len] = '\0';
+	return len;
+}
+
+/* Value of a "Name: value" header line if it is the named one. */
+static char *
+header_value(const char *line, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	const char *v, *end;
+
+	if (len <= n || strncasecmp(line, name, n) != 0 || line[n] != ':')
+		return NULL;
+	v = line + n + 1;
+	end = line + len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && isspace((unsigned char)end[-1]))
+		end--;
+	return moc_xstrndup(v, (size_t)(end - v));
+}
+
+/* Retry-After: delta-seconds or an HTTP date. */
+static long
+parse_retry_after(const char *v)
+{
+	long long secs;
+	struct tm tm;
+	char *end;
+
+	if (moc_parse_int(v, 0, 86400 * 7, &secs) == 0)
+		return (long)secs * 1000;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(v, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (end != NULL && *end == '\0') {
+		time_t when = timegm(&tm), now = time(NULL);
+		return when > now ? (long)(when - now) * 1000 : 0;
+	}
+	return -1;
+}
+
+static size_t
+on_header(char *ptr, size_t size, size_t n, void *arg)
+{
+	struct http_req *r = arg;
+	size_t len = size * n;
+	char *v;
+
+	/* A new status line (a 100 Continue before the answer) resets. */
+	if (len > 5 && strncmp(ptr, "HTTP/", 5) == 0) {
+		free(r->api_version);
+		r->api_version = NULL;
+		r->retry_after_ms = -1;
+		return len;
+	}
+	if ((v = header_value(ptr, len, "X-Subject-Token")) != NULL) {
+		wipe_free(r->subject_token);
+		r->subject_token = v;
+	} else if ((v = header_value(ptr, len, "OpenStack-API-Version")) !=
+	    NULL || (v = header_value(ptr, len,
+	    "X-OpenStack-Nova-API-Version")) != NULL) {
+		free(r->api_version);
+		r->api_version = v;
+	} else if ((v = header_value(ptr, len, "Retry-After")) != NULL) {
+		r->retry_after_ms = parse_retry_after(v);
+		free(v);
+	}
+	return len;
+}
+
+static CURL *
+take_easy(struct http_client *c)
+{
+	CURL *e;
+
+	if (c->nidle > 0) {
+		e = c->idle[--c->nidle];
+		curl_easy_reset(e);
+		return e;
+	}
+	e = curl_easy_init();
+	if (e == NULL)
+		moc_die(EXIT_DATA, "cannot initialise libcurl");
+	return e;
+}
+
+static struct curl_slist *
+build_headers(struct http_client *c, struct http_req *r)
+{
+	struct curl_slist *h = NULL;
+
+	h = curl_slist_append(h, "Accept: application/json");
+	if (r->post != NULL)
+		h = curl_slist_append(h, "Content-Type: application/json");
+	/* libcurl would otherwise wait for a 100 Continue on POST. */
+	h = curl_slist_append(h, "Expect:");
+	if (r->header != NULL)
+		h = curl_slist_append(h, r->header);
+	if (!r->no_auth && c->auth_name != NULL) {
+		size_t n = strlen(c->auth_name) + strlen(c->auth_value) + 3;
+		wipe_free(r->hdr_token);
+		r->hdr_token = moc_xmalloc(n);
+		snprintf(r->hdr_token, n, "%s: %s", c->auth_name,
+		    c->auth_value);
+		h = curl_slist_append(h, r->hdr_token);
+	}
+	return h;
+}
+
+static void
+start(struct http_client *c, struct http_req *r)
+{
+	CURL *e = take_easy(c);
+	struct curl_slist *h;
+
+	r->easy = e;
+	r->attempts++;
+	r->auth_gen = c->auth_gen;
+	reset_answer(r);
+	h = build_headers(c, r);
+	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)r);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->o.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->o.timeout_ms);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+#if LIBCURL_VERSION_NUM >= 0x075500
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	if (c->o.max_body > 0)
+		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+		    (curl_off_t)c->o.max_body);
+	if (c->o.user_agent != NULL)
+		curl_easy_setopt(e, CURLOPT_USERAGENT, c->o.user_agent);
+	if (c->o.cacert != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, c->o.cacert);
+	if (c->o.insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (r->post != NULL) {
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->post);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)r->postlen);
+	} else
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+	/* The header list must outlive the transfer. */
+	r->hdrs = h;
+	if (curl_multi_add_handle(c->multi, e) != CURLM_OK)
+		moc_die(EXIT_DATA, "cannot start a request to %s", r->url);
+	c->active++;
+	c->st.requests++;
+}
+
+static int
+retryable_status(long st)
+{
+	return st == 408 || st == 429 || st == 500 || st == 502 ||
+	    st == 503 || st == 504;
+}
+
+static int
+retryable_curl(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_GOT_NOTHING:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_BAD_CONTENT_ENCODING:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* One transfer ended: retry it, or hand it to the caller. */
+static void
+finish(struct http_client *c, CURL *e, CURLcode rc, http_done_fn *done,
+    void *arg)
+{
+	struct http_req *r;
+	int retry = 0;
+
+	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
+	curl_multi_remove_handle(c->multi, e);
+	c->active--;
+	curl_slist_free_all(r->hdrs);
+	r->hdrs = NULL;
+	wipe_free(r->hdr_token);
+	r->hdr_token = NULL;
+	if (c->nidle < c->o.parallel)
+		c->idle[c->nidle++] = e;
+	else
+		curl_easy_cleanup(e);
+	r->easy = NULL;
+	c->st.bytes += r->len;
+
+	if (rc != CURLE_OK) {
+		r->status = 0;
+		if (rc == CURLE_FILESIZE_EXCEEDED)
+			snprintf(r->error, sizeof(r->error),
+			    "body larger than %zu bytes", c->o.max_body);
+		else
+			snprintf(r->error, sizeof(r->error), "%s",
+			    curl_easy_strerror(rc));
+		retry = retryable_curl(rc);
+	} else {
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
+		if (retryable_status(r->status)) {
+			snprintf(r->error, sizeof(r->error), "HTTP status %ld",
+			    r->status);
+			retry = 1;
+		}
+	}
+	if (retry) {
+		if (schedule_retry(c, r) == 0)
+			return;
+		r->temporary = 1;
+	}
+	done(c, r, arg);
+}
+
+/* Move requests whose backoff is over to the queue; ms to the next one. */
+static long
+wake_delayed(struct http_client *c)
+{
+	struct http_req **pp = &c->delayed, *r;
+	int64_t now = http_now_ms();
+	long wait = 1000;
+
+	while ((r = *pp) != NULL) {
+		if (r->not_before <= now) {
+			*pp = r->next;
+			enqueue(c, r);
+		} else {
+			if (r->not_before - now < wait)
+				wait = (long)(r->not_before - now);
+			pp = &r->next;
+		}
+	}
+	return wait;
+}
+
+void
+http_run(struct http_client *c, http_done_fn *done, http_tick_fn *tick,
+    void *arg)
+{
+	for (;;) {
+		long wait = wake_delayed(c);
+		int running, left;
+		CURLMsg *m;
+
+		while (c->active < c->o.parallel && c->head != NULL) {
+			struct http_req *r = c->head;
+			c->head = r->next;
+			c->queued--;
+			if (c->head == NULL)
+				c->tail = NULL;
+			start(c, r);
+		}
+		if (c->active == 0 && c->head == NULL && c->delayed == NULL)
+			break;
+		curl_multi_perform(c->multi, &running);
+		while ((m = curl_multi_info_read(c->multi, &left)) != NULL)
+			if (m->msg == CURLMSG_DONE)
+				finish(c, m->easy_handle, m->data.result, done,
+				    arg);
+		if (tick != NULL)
+			tick(c, arg);
+		if (c->head != NULL && c->active < c->o.parallel)
+			continue;
+		if (c->active > 0 || c->delayed != NULL)
+			curl_multi_poll(c->multi, NULL, 0,
+			    c->active > 0 && wait > 100 ? 100 : (int)wait,
+			    NULL);
+	}
+}
+
+void
+http_stats(const struct http_client *c, struct http_stats *st)
+{
+	*st = c->st;
+	st->in_flight = (unsigned long)c->active;
+	st->queued = c->queued;
+}
+
+char *
+http_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(s), i, j = 0;
+	char *out = moc_xmalloc(n * 3 + 1);
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' ||
+		    ch == '~')
+			out[j++] = (char)ch;
+		else {
+			out[j++] = '%';
+			out[j++] = hex[ch >> 4];
+			out[j++] = hex[ch & 15];
+		}
+	}
+	out[j] = '\0';
+	return out;
+}
