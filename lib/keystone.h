@@ -1,8 +1,8 @@
 /*
  * keystone.h: the Keystone v3 token request and the service catalog.
  */
-#ifndef OSF_KEYSTONE_H
-#define OSF_KEYSTONE_H
+#ifndef MOC_KEYSTONE_H
+#define MOC_KEYSTONE_H
 
 #include <stddef.h>
 

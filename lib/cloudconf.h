@@ -1,10 +1,10 @@
 /*
- * cloudconf.h: where os-fetch finds a cloud and its credentials, the way
+ * cloudconf.h: where an OpenStack client finds a cloud and its credentials, the way
  * OpenStack's own clients do: a named cloud from clouds.yaml (with secrets
  * from secure.yaml beside it), then the OS_* variables on top.
  */
-#ifndef OSF_CLOUDCONF_H
-#define OSF_CLOUDCONF_H
+#ifndef MOC_CLOUDCONF_H
+#define MOC_CLOUDCONF_H
 
 struct cloudconf {
 	char	*cloud;		/* the cloud's name, "envvars" without one */
