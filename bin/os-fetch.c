@@ -73,7 +73,7 @@ static const struct rdef rdefs[] = {
 	{ "identity/projects", SVC_IDENTITY, "/projects", R_DEFAULT },
 	{ "identity/users", SVC_IDENTITY, "/users", R_DEFAULT },
 	{ "identity/role_assignments", SVC_IDENTITY,
-	    "/role_assignments?include_names=true", R_DEFAULT },
+	    "/role_assignments?include_names=1", R_DEFAULT },
 	{ "identity/regions", SVC_IDENTITY, "/regions", 0 },
 	{ "compute/flavors", SVC_COMPUTE, "/flavors/detail?is_public=None",
 	    R_PAGED | R_DEFAULT },
