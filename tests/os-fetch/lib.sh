@@ -36,3 +36,7 @@ log_since_mark() {
 inject() {
 	cloudctl control /_control/faults "$1" >/dev/null || fail "inject $1"
 }
+
+reset_faults() {
+	cloudctl control /_control/reset '{}' >/dev/null || fail "reset faults"
+}
