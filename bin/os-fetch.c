@@ -1155,6 +1155,17 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* The option's name only, never a value given with it. */
+static void
+bad_option(const char *what, const char *arg)
+{
+	if (arg != NULL && strncmp(arg, "--", 2) == 0)
+		moc_usage_error("%s '%.*s'", what, (int)strcspn(arg, "="), arg);
+	if (optopt != 0)
+		moc_usage_error("%s '-%c'", what, optopt);
+	moc_usage_error("%s", what);
+}
+
 static const char *
 parse_options(int argc, char **argv)
 {
@@ -1165,7 +1176,9 @@ parse_options(int argc, char **argv)
 	g.parallel = 8;
 	g.retries = 5;
 	g.timeout_s = 60;
-	while ((ch = getopt_long(argc, argv, "hj:qr:vV", longopts, NULL)) !=
+	/* getopt's own messages would repeat "--password=..." whole. */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":hj:qr:vV", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case O_CACERT: g.cacert = optarg; break;
@@ -1215,16 +1228,20 @@ parse_options(int argc, char **argv)
 			break;
 		case 'v': g.verbose = 1; break;
 		case 'V': moc_print_version(); break;
+		case ':':
+			bad_option("option needs a value", argv[optind - 1]);
+			break;
 		default:
-			fprintf(stderr, "Try '%s --help' for more "
-			    "information.\n", moc_progname());
-			exit(EXIT_USAGE);
+			bad_option("unrecognized option", optopt != 0 ?
+			    NULL : argv[optind - 1]);
+			break;
 		}
 	}
+	/* Not quoted: it may be a password typed where it does not belong. */
 	if (optind < argc)
-		moc_usage_error("unexpected argument \"%s\" (passwords and "
-		    "secrets belong in clouds.yaml or OS_* variables)",
-		    argv[optind]);
+		moc_usage_error("unexpected argument (os-fetch takes options "
+		    "only; passwords and secrets belong in clouds.yaml, "
+		    "secure.yaml or OS_* variables)");
 	if (have_since != have_until)
 		moc_usage_error("--since and --until go together");
 	if (have_since && g.since >= g.until)
@@ -1282,6 +1299,23 @@ exit_status(void)
 	return temp ? EXIT_TEMPFAIL : EXIT_OK;
 }
 
+/*
+ * A closed standard output fails now, before a socket takes descriptor 1
+ * and the pages go down it; closed 0 and 2 get /dev/null for that reason.
+ */
+static void
+check_std_fds(void)
+{
+	int fd;
+
+	if (fcntl(STDOUT_FILENO, F_GETFD) == -1)
+		moc_die_sys(EXIT_DATA, "write error on standard output");
+	for (fd = 0; fd <= 2; fd += 2)
+		if (fcntl(fd, F_GETFD) == -1 &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			exit(EXIT_DATA);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1292,6 +1326,7 @@ main(int argc, char **argv)
 
 	moc_setprogname(argv[0]);
 	setlocale(LC_CTYPE, "");
+	check_std_fds();
 	resources = parse_options(argc, argv);
 	select_resources(resources);
 	configure();

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Standard output that fails: a full disk and a closed descriptor end
+# os-fetch with a message and exit 1; a reader that stops early (| head)
+# ends it quietly.
+. "$top_srcdir/tests/lib/common.sh"
+. "$top_srcdir/tests/cloud/lib.sh"
+start_cloud
+. "$top_srcdir/tests/os-fetch/lib.sh"
+
+os-fetch -r identity >/dev/full 2>"$T/full.err"
+expect_eq "/dev/full: exit 1" "$?" 1
+expect_grep "/dev/full: write error" "^os-fetch: write error on standard output: No space left on device" "$T/full.err"
+
+os-fetch -r identity >&- 2>"$T/closed.err"
+expect_eq "closed stdout: exit 1" "$?" 1
+expect_grep "closed stdout: write error" "^os-fetch: write error on standard output" "$T/closed.err"
+
+# SIGPIPE ends it as any filter: no message.
+os-fetch --page-size 1 2>"$T/pipe.err" | head -1 >"$T/pipe.out"
+expect_eq "| head: first record" "$(jq -r .type "$T/pipe.out")" run_start
+expect_eq "| head: no message" "$(cat "$T/pipe.err")" ""
+finish
