@@ -9,10 +9,14 @@ cloud serving the same simulation.
       window.  DIR/admin.jsonl: shares of a project sum to exactly 1,
       references resolve, each user has an institution (explicit, or by
       e-mail domain).
-  check_truth.py DIR --url BASE --token TOKEN --at T [--at T ...]
+  check_truth.py DIR --url BASE --token TOKEN [--at T ...] [--scenarios]
       also: at each simulated instant T (set through /_control/time),
       every server Nova lists (deleted ones too) is in the state and flavor
-      the ground truth gives for T.
+      the ground truth gives for T.  --scenarios: the cloud holds each
+      kind of life the tools must handle (a life between two polls, a
+      deletion without a delete action, every action, errors, GPU and
+      RAM-heavy flavors, extended and deleted volumes, released floating
+      IPs) and Nova's tenant usage agrees with the truth.
 
 Prints what it checked; exits 1 on the first kind of error, listing up to
 ten examples."""
@@ -195,12 +199,130 @@ def check_served(by_inst, base, token, instants):
               % (t, len(servers)))
 
 
+def api(base, token, path, mv="compute 2.84"):
+    req = urllib.request.Request(base + path, headers={
+        "X-Auth-Token": token, "OpenStack-API-Version": mv})
+    return json.load(urllib.request.urlopen(req))
+
+
+def set_time(base, t):
+    req = urllib.request.Request(
+        base + "/_control/time", data=json.dumps({"now": t}).encode(),
+        headers={"Content-Type": "application/json"}, method="POST")
+    urllib.request.urlopen(req).read()
+
+
+def listed(base, token, query):
+    doc = api(base, token, "/compute/v2.1/servers/detail?all_tenants=1&"
+              "limit=1000000&" + query)
+    return {s["id"]: s for s in doc["servers"]}
+
+
+def check_scenarios(recs, by_inst, base, token):
+    """What the simulated cloud must contain, seen through the API."""
+    meta = recs[0]
+    lo, hi = parse_time(meta["from"]), parse_time(meta["until"])
+    fmt = simulate.sec
+    # An instance born and deleted between two 15-minute polls: neither
+    # poll lists it; deleted=true and changes-since do.
+    short = None
+    for iid, ivs in sorted(by_inst.items()):
+        alive = [r for r in ivs if r["state"] != "Deleted"]
+        if not alive or alive[0]["start"] == meta["from"]:
+            continue
+        a, b = parse_time(alive[0]["start"]), parse_time(alive[-1]["end"])
+        slot = a - a % simulate.POLL
+        if b < hi and b < slot + simulate.POLL:
+            short = (iid, slot)
+            break
+    if short is None:
+        bad("no instance lives and dies between two polls")
+    else:
+        iid, slot = short
+        set_time(base, fmt(slot))
+        if iid in listed(base, token, "x=1"):
+            bad("%s listed at the poll before its life" % iid)
+        set_time(base, fmt(slot + simulate.POLL))
+        if iid in listed(base, token, "x=1"):
+            bad("%s listed at the poll after its deletion" % iid)
+        if iid not in listed(base, token, "deleted=true"):
+            bad("%s missing from deleted=true" % iid)
+        cs = listed(base, token, "changes-since=" + fmt(slot))
+        if cs.get(iid, {}).get("status") != "DELETED":
+            bad("%s not DELETED under changes-since" % iid)
+        print("short life: %s, between the polls of %s and %s"
+              % (iid, fmt(slot), fmt(slot + simulate.POLL)))
+    set_time(base, fmt(hi))
+    servers = listed(base, token, "changes-since=1970-01-01T00:00:00Z")
+    actions = collections.Counter()
+    errors_seen = 0
+    silent_deletes = 0
+    for sid, srv in sorted(servers.items()):
+        acts = api(base, token, "/compute/v2.1/servers/%s/"
+                   "os-instance-actions" % sid)["instanceActions"]
+        names = [a["action"] for a in acts]
+        actions.update(names)
+        errors_seen += sum(a["message"] == "Error" for a in acts)
+        if srv["status"] == "DELETED" and "delete" not in names:
+            silent_deletes += 1
+    need = ["create", "stop", "start", "resize", "confirmResize",
+            "revertResize", "shelve", "shelveOffload", "unshelve", "delete"]
+    missing = [n for n in need if not actions[n]]
+    if missing:
+        bad("actions never seen: %s" % ", ".join(missing))
+    if not errors_seen:
+        bad("no action ended in Error")
+    if not silent_deletes:
+        bad("no instance was deleted without a delete action")
+    print("actions: %s; %d errors; %d deletions without an action"
+          % (", ".join("%s %d" % kv for kv in sorted(actions.items())),
+             errors_seen, silent_deletes))
+    states = {r["state"] for ivs in by_inst.values() for r in ivs}
+    if states != {"Running", "Stopped", "Shelved", "Error", "Deleted"}:
+        bad("states in the truth: %s" % sorted(states))
+    flavors = {f["name"]: f for f in api(
+        base, token, "/compute/v2.1/flavors/detail?is_public=None",
+        "compute 2.61")["flavors"]}
+    if not any(f["ram"] / 4096 > f["vcpus"] for f in flavors.values()):
+        bad("no RAM-heavy flavor")
+    if not any(r["gpu_count"] for ivs in by_inst.values() for r in ivs):
+        bad("no GPU instance in the truth")
+    vols = collections.Counter(r["volume_id"] for r in recs
+                               if r["type"] == "truth_volume")
+    if not any(n > 1 for n in vols.values()):
+        bad("no volume was extended")
+    if not any(r["type"] == "truth_volume" and r["end"] != meta["until"]
+               for r in recs):
+        bad("no volume was deleted")
+    if not any(r["type"] == "truth_floating_ip" and
+               r["end"] != meta["until"] for r in recs):
+        bad("no floating IP was released")
+    # Nova's own hours (launch to termination) agree with the truth's
+    # time alive, to the launch delay.
+    usage = api(base, token, "/compute/v2.1/os-simple-tenant-usage?"
+                "detailed=1&start=%s&end=%s" % (fmt(lo), fmt(hi)),
+                "compute 2.1")["tenant_usages"]
+    rows = {u["instance_id"]: u for t in usage for u in t["server_usages"]}
+    worst = 0
+    for iid, u in rows.items():
+        alive = sum(r["seconds"] for r in by_inst[iid]
+                    if r["state"] != "Deleted")
+        worst = max(worst, abs(u["hours"] * 3600 - alive))
+    if worst > 60:
+        bad("nova's hours and the truth differ by %d s" % worst)
+    print("tenant usage: %d instances, within %d s of the truth"
+          % (len(rows), worst))
+
+
 def main():
     ap = argparse.ArgumentParser(prog="check_truth.py")
     ap.add_argument("dir")
     ap.add_argument("--url")
     ap.add_argument("--token")
     ap.add_argument("--at", action="append", default=[])
+    ap.add_argument("--scenarios", action="store_true",
+                    help="check, through the API, that the cloud holds "
+                    "every kind of life the tools must handle")
     args = ap.parse_args()
     truth = load(os.path.join(args.dir, "truth.jsonl"))
     by_inst = check_truth(truth)
@@ -213,6 +335,8 @@ def main():
     check_users(world, domains, explicit)
     if args.url and by_inst is not None:
         check_served(by_inst, args.url.rstrip("/"), args.token, args.at)
+        if args.scenarios:
+            check_scenarios(truth, by_inst, args.url.rstrip("/"), args.token)
     for e in errors[:10]:
         print("error: " + e)
     if errors:
