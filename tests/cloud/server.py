@@ -657,10 +657,13 @@ class TestCloud:
     # -- time-dependent views, cached per simulated instant
 
     def server_view(self, now):
+        """(rows in nova's order, rows by id) as of now; a collector pages
+        through one instant many times, so the last few are kept."""
         with self.view_lock:
             v = self.view_cache.get(now)
             if v is None:
-                v = self.backend.servers(now)
+                rows = self.backend.servers(now)
+                v = (rows, {r.id: r for r in rows})
                 if len(self.view_cache) > 8:
                     self.view_cache.clear()
                 self.view_cache[now] = v
@@ -1019,10 +1022,10 @@ class Handler(BaseHTTPRequestHandler):
             return 200, self.server_list(cloud, q, mv, now, limit, marker,
                                          detail=len(rest) == 2)
         if len(rest) == 2 and rest[0] == "servers":
-            for r in cloud.server_view(now):
-                if r.id == rest[1] and not r.deleted:
-                    return 200, {"server": shape_server(
-                        r.body, r.flavor_id, mv, cloud.base + "/compute")}
+            r = cloud.server_view(now)[1].get(rest[1])
+            if r is not None and not r.deleted:
+                return 200, {"server": shape_server(
+                    r.body, r.flavor_id, mv, cloud.base + "/compute")}
             raise nova_error(404, "Instance %s could not be found."
                              % rest[1])
         if len(rest) >= 3 and rest[0] == "servers" and \
@@ -1072,7 +1075,7 @@ class Handler(BaseHTTPRequestHandler):
     def server_list(self, cloud, q, mv, now, limit, marker, detail):
         curl = cloud.base + "/compute/v2.1"
         bad = lambda m: nova_error(400, m)  # noqa: E731
-        rows = cloud.server_view(now)
+        rows = cloud.server_view(now)[0]
         deleted = qs_first(q, "deleted")
         cs = qs_first(q, "changes-since")
         if deleted is not None and truthy(deleted):
@@ -1111,8 +1114,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def actions(self, cloud, rest, q, mv, now, limit, marker):
         sid = rest[1]
-        known = any(r.id == sid for r in cloud.server_view(now))
-        if not known:
+        if sid not in cloud.server_view(now)[1]:
             raise nova_error(404, "Instance %s could not be found." % sid)
         acts = cloud.backend.actions(sid, now)
         if len(rest) == 4:
@@ -1539,12 +1541,22 @@ def main(argv=None):
                     "--until)")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args(argv)
+    try:
+        for t in (args.sim_from, args.sim_until, args.time):
+            if t is not None:
+                parse_time(t)
+        faults = [json.loads(f) for f in args.fault or []]
+    except ValueError as e:
+        ap.error(str(e))
 
     srv = Server(("127.0.0.1", args.port), Handler)
     base = "http://127.0.0.1:%d" % srv.server_address[1]
-    srv.cloud = TestCloud(args, base)
-    for f in args.fault or []:
-        srv.cloud.faults.add(json.loads(f))
+    try:
+        srv.cloud = TestCloud(args, base)
+        for f in faults:
+            srv.cloud.faults.add(f)
+    except ValueError as e:
+        ap.error(str(e))
     if args.clouds_yaml:
         write_clouds_yaml(args.clouds_yaml, srv.cloud)
     print(base, flush=True)
