@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <yajl/yajl_parse.h>
+
 #include "cloudconf.h"
 #include "http.h"
 #include "json.h"
@@ -380,10 +382,16 @@ write_context(const struct job *j)
 	jw_object_end(&g.out);
 }
 
-/* body: the parsed answer, or NULL to write the text as a string. */
+/*
+ * The body goes out as the service sent it, less the whitespace between
+ * tokens (a page is one line): json says whether it is valid JSON (then
+ * body[0..len) is already squeezed); if not, it is written as a string.
+ * It is written straight from the answer's buffer, so a large page is in
+ * memory once.
+ */
 static void
-write_page(const struct job *j, const struct http_req *r,
-    const struct json_value *body)
+write_page(const struct job *j, const struct http_req *r, const char *body,
+    size_t len, int json)
 {
 	char buf[RTIME_BUFSIZE];
 	const char *slash = strchr(rdefs[j->res].name, '/');
@@ -405,11 +413,14 @@ write_page(const struct job *j, const struct http_req *r,
 	jw_kv_int(&g.out, "page", j->page);
 	write_context(j);
 	jw_key(&g.out, "body");
-	if (body != NULL)
-		jw_value(&g.out, body);
-	else
-		jw_string(&g.out, r->body != NULL ? r->body : "",
-		    r->body != NULL ? r->len : 0);
+	if (json) {
+		/* An empty value closes the key; the body follows it. */
+		jw_number_text(&g.out, "", 0);
+		jw_flush(&g.out);
+		if (fwrite(body, 1, len, stdout) != len)
+			moc_die_sys(EXIT_DATA, "write error on standard output");
+	} else
+		jw_string(&g.out, body, len);
 	jw_object_end(&g.out);
 	jw_end_record(&g.out);
 	g.pages++;
@@ -651,36 +662,231 @@ start_action(const char *server_id, const char *request_id)
 /* ---------------------------------------------------------------- */
 /* Answers. */
 
-/* The query of the "next" link, if the body has one. */
-static const char *
-next_link(const struct json_value *body)
+/*
+ * What os-fetch needs from a page, taken while yajl checks it, without
+ * building the document: the "next" link (Keystone's links.next, or the
+ * rel "next" of a "links" or "*_links" array), the ids of servers or the
+ * request ids of instance actions, and Keystone's "truncated".
+ */
+struct scan {
+	int		 depth;
+	int		 kind;		/* of the current top-level member */
+	int		 top_keys;
+	int		 truncated;
+	int		 has_servers;
+	const char	*item_key;	/* "id", "request_id" or NULL */
+	char		 key[32];	/* the current key below the top */
+	char		*rel, *href, *next;
+	char		**ids;
+	size_t		 nids, capids;
+};
+
+enum { K_OTHER, K_LINKS, K_ITEMS, K_TRUNCATED };
+
+static void
+scan_reset_item(struct scan *sc)
 {
-	size_t i, k;
+	free(sc->rel);
+	free(sc->href);
+	sc->rel = sc->href = NULL;
+}
 
-	if (body == NULL || body->type != JSON_OBJECT)
-		return NULL;
-	for (i = 0; i < body->len; i++) {
-		const struct json_member *m = &body->u.members[i];
-		const struct json_value *v = &m->value;
+static void
+scan_free(struct scan *sc)
+{
+	size_t i;
 
-		if (strcmp(m->key, "links") != 0 && (m->keylen < 6 ||
-		    strcmp(m->key + m->keylen - 6, "_links") != 0))
-			continue;
-		if (v->type == JSON_OBJECT) {
-			const char *n = json_get_string(v, "next");
-			if (n != NULL)
-				return n;
-		} else if (v->type == JSON_ARRAY) {
-			for (k = 0; k < v->len; k++) {
-				const char *rel = json_get_string(
-				    &v->u.items[k], "rel");
-				if (rel != NULL && strcmp(rel, "next") == 0)
-					return json_get_string(
-					    &v->u.items[k], "href");
-			}
+	scan_reset_item(sc);
+	free(sc->next);
+	for (i = 0; i < sc->nids; i++)
+		free(sc->ids[i]);
+	free(sc->ids);
+}
+
+static int
+scan_string(void *ctx, const unsigned char *v, size_t len)
+{
+	struct scan *sc = ctx;
+	char **slot = NULL;
+
+	if (sc->kind == K_LINKS) {
+		if (sc->depth == 2 && strcmp(sc->key, "next") == 0)
+			slot = &sc->next;
+		else if (sc->depth == 3 && strcmp(sc->key, "rel") == 0)
+			slot = &sc->rel;
+		else if (sc->depth == 3 && strcmp(sc->key, "href") == 0)
+			slot = &sc->href;
+	} else if (sc->kind == K_ITEMS && sc->depth == 3 &&
+	    strcmp(sc->key, sc->item_key) == 0) {
+		if (sc->nids == sc->capids) {
+			sc->capids = sc->capids ? sc->capids * 2 : 64;
+			sc->ids = moc_xrealloc(sc->ids, sc->capids *
+			    sizeof(*sc->ids));
+		}
+		sc->ids[sc->nids++] = moc_xstrndup((const char *)v, len);
+	}
+	if (slot != NULL) {
+		free(*slot);
+		*slot = moc_xstrndup((const char *)v, len);
+	}
+	sc->key[0] = '\0';
+	return 1;
+}
+
+static int
+scan_scalar(struct scan *sc)
+{
+	sc->key[0] = '\0';
+	return 1;
+}
+
+static int
+scan_null(void *ctx)
+{
+	return scan_scalar(ctx);
+}
+
+static int
+scan_bool(void *ctx, int b)
+{
+	struct scan *sc = ctx;
+
+	if (sc->depth == 1 && sc->kind == K_TRUNCATED && b)
+		sc->truncated = 1;
+	return scan_scalar(sc);
+}
+
+static int
+scan_number(void *ctx, const char *s, size_t len)
+{
+	(void)s;
+	(void)len;
+	return scan_scalar(ctx);
+}
+
+static int
+scan_start(void *ctx)
+{
+	struct scan *sc = ctx;
+
+	sc->depth++;
+	sc->key[0] = '\0';
+	if (sc->depth == 3 && sc->kind == K_LINKS)
+		scan_reset_item(sc);
+	return 1;
+}
+
+static int
+scan_end_map(void *ctx)
+{
+	struct scan *sc = ctx;
+
+	/* The end of one {"rel": ..., "href": ...} of a links array. */
+	if (sc->depth == 3 && sc->kind == K_LINKS && sc->rel != NULL &&
+	    sc->href != NULL && strcmp(sc->rel, "next") == 0) {
+		free(sc->next);
+		sc->next = sc->href;
+		sc->href = NULL;
+	}
+	sc->depth--;
+	return 1;
+}
+
+static int
+scan_end_array(void *ctx)
+{
+	struct scan *sc = ctx;
+
+	sc->depth--;
+	return 1;
+}
+
+static int
+ends_with_links(const unsigned char *k, size_t len)
+{
+	return (len == 5 && memcmp(k, "links", 5) == 0) ||
+	    (len > 6 && memcmp(k + len - 6, "_links", 6) == 0);
+}
+
+static int
+scan_key(void *ctx, const unsigned char *k, size_t len)
+{
+	struct scan *sc = ctx;
+
+	if (sc->depth == 1) {
+		sc->top_keys++;
+		sc->kind = K_OTHER;
+		if (ends_with_links(k, len))
+			sc->kind = K_LINKS;
+		else if (len == 9 && memcmp(k, "truncated", 9) == 0)
+			sc->kind = K_TRUNCATED;
+		else if (len == 7 && memcmp(k, "servers", 7) == 0) {
+			sc->has_servers = 1;
+			if (sc->item_key != NULL)
+				sc->kind = K_ITEMS;
+		} else if (len == 15 && memcmp(k, "instanceActions", 15) == 0 &&
+		    sc->item_key != NULL)
+			sc->kind = K_ITEMS;
+		return 1;
+	}
+	snprintf(sc->key, sizeof(sc->key), "%.*s",
+	    (int)(len < sizeof(sc->key) ? len : 0), (const char *)k);
+	return 1;
+}
+
+static const yajl_callbacks scan_callbacks = {
+	scan_null, scan_bool, NULL, NULL, scan_number, scan_string,
+	scan_start, scan_key, scan_end_map, scan_start, scan_end_array
+};
+
+/* Squeeze out the whitespace between tokens of valid JSON, in place. */
+static size_t
+squeeze(char *s, size_t n)
+{
+	size_t i, k = 0;
+	int in_string = 0, escaped = 0;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (in_string) {
+			s[k++] = c;
+			if (escaped)
+				escaped = 0;
+			else if (c == '\\')
+				escaped = 1;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+			s[k++] = c;
+			if (c == '"')
+				in_string = 1;
 		}
 	}
-	return NULL;
+	return k;
+}
+
+/* 0 when the body is one valid JSON document; why not in err. */
+static int
+scan_body(struct scan *sc, const char *body, size_t len, char *err,
+    size_t errlen)
+{
+	yajl_handle h = yajl_alloc(&scan_callbacks, NULL, sc);
+	yajl_status st;
+
+	st = yajl_parse(h, (const unsigned char *)body, len);
+	if (st == yajl_status_ok)
+		st = yajl_complete_parse(h);
+	if (st != yajl_status_ok) {
+		unsigned char *e = yajl_get_error(h, 0,
+		    (const unsigned char *)body, len);
+		snprintf(err, errlen, "%s", (const char *)e);
+		yajl_free_error(h, e);
+		yajl_free(h);
+		return -1;
+	}
+	yajl_free(h);
+	return 0;
 }
 
 /*
@@ -721,84 +927,80 @@ follow(const struct job *j, const char *href)
 	free(url);
 }
 
-/* Servers whose instance actions this run reads. */
+/*
+ * Servers whose instance actions this run reads: with a changes-since
+ * time, those of the changes-since listing (new or changed since then);
+ * on a first run, all.
+ */
 static void
-servers_page(const struct job *j, const struct json_value *body)
+servers_page(const struct job *j, const struct scan *sc)
 {
-	const struct json_value *list = json_get(body, "servers");
 	size_t i;
 
-	if (!g.rs[R_ACTIONS].selected || list == NULL ||
-	    list->type != JSON_ARRAY)
-		return;
-	/*
-	 * With a changes-since time, the servers new or changed since then
-	 * are those of the changes-since listing; on a first run, all.
-	 */
 	if (j->changes != g.have_changes)
 		return;
-	for (i = 0; i < list->len; i++) {
-		const char *id = json_get_string(&list->u.items[i], "id");
-		if (id != NULL)
-			start_actions(id);
-	}
+	for (i = 0; i < sc->nids; i++)
+		start_actions(sc->ids[i]);
 }
 
 static void
-actions_page(const struct job *j, const struct json_value *body)
+actions_page(const struct job *j, const struct scan *sc)
 {
-	const struct json_value *list = json_get(body, "instanceActions");
 	size_t i;
 
-	if (list == NULL || list->type != JSON_ARRAY)
-		return;
-	for (i = 0; i < list->len; i++) {
-		const char *rq = json_get_string(&list->u.items[i],
-		    "request_id");
-		if (rq != NULL)
-			start_action(j->server_id, rq);
-	}
+	for (i = 0; i < sc->nids; i++)
+		start_action(j->server_id, sc->ids[i]);
 }
 
-/* The body shape every page of the resource must have. */
-static int
-expected_shape(const struct job *j, const struct json_value *body)
+static const char *
+item_key(const struct job *j)
 {
-	return body->type == JSON_OBJECT && body->len > 0 &&
-	    !(j->res == R_SERVERS && json_get(body, "servers") == NULL);
+	if (j->res == R_SERVERS && g.rs[R_ACTIONS].selected &&
+	    j->changes == g.have_changes)
+		return "id";
+	if (j->res == R_ACTIONS)
+		return "request_id";
+	return NULL;
 }
 
 static void
 page_ok(struct job *j)
 {
 	struct http_req *r = j->req;
-	const struct json_value *body;
-	const char *next;
-	const struct json_value *trunc;
+	struct scan sc;
+	char err[256], why[512];
+	int bad;
 
-	body = json_parse(g.json, r->body != NULL ? r->body : "", r->len);
-	if (body == NULL || !expected_shape(j, body)) {
-		char why[300];
+	memset(&sc, 0, sizeof(sc));
+	sc.item_key = item_key(j);
+	bad = scan_body(&sc, r->body != NULL ? r->body : "", r->len, err,
+	    sizeof(err));
+	if (!bad && (sc.top_keys == 0 || (j->res == R_SERVERS &&
+	    !sc.has_servers))) {
+		snprintf(err, sizeof(err), "not the expected object");
+		bad = 1;
+	}
+	if (bad) {
 		snprintf(why, sizeof(why), "malformed body from %s: %s",
-		    r->url, body == NULL ? json_parser_error(g.json) :
-		    "not the expected object");
+		    r->url, err);
+		scan_free(&sc);
 		if (http_retry(g.http, r, why) == 0)
 			return;
 		fail(j->res, r->status, 1, "%s", why);
 		job_free(j);
 		return;
 	}
-	write_page(j, r, body);
-	trunc = json_get(body, "truncated");
-	if (trunc != NULL && trunc->type == JSON_TRUE)
+	write_page(j, r, r->body, squeeze(r->body, r->len), 1);
+	if (sc.truncated)
 		fail(j->res, r->status, 0, "Keystone cut the list short "
 		    "(its list_limit); raise it to read every item");
 	if (j->res == R_SERVERS)
-		servers_page(j, body);
+		servers_page(j, &sc);
 	else if (j->res == R_ACTIONS)
-		actions_page(j, body);
-	if ((next = next_link(body)) != NULL)
-		follow(j, next);
+		actions_page(j, &sc);
+	if (sc.next != NULL)
+		follow(j, sc.next);
+	scan_free(&sc);
 	job_free(j);
 }
 
@@ -806,10 +1008,16 @@ static void
 page_error(struct job *j)
 {
 	struct http_req *r = j->req;
-	const struct json_value *body = json_parse(g.json,
-	    r->body != NULL ? r->body : "", r->len);
+	struct scan sc;
+	char err[256];
+	const char *body = r->body != NULL ? r->body : "";
 
-	write_page(j, r, body);
+	memset(&sc, 0, sizeof(sc));
+	if (scan_body(&sc, body, r->len, err, sizeof(err)) == 0)
+		write_page(j, r, r->body, squeeze(r->body, r->len), 1);
+	else
+		write_page(j, r, body, r->len, 0);
+	scan_free(&sc);
 	if (r->status == 404 && (j->res == R_ACTIONS || j->res == R_ACTION)) {
 		/* The server went away between the listing and now. */
 		job_free(j);

@@ -248,6 +248,17 @@ on_body(char *ptr, size_t size, size_t n, void *arg)
 {
 	struct http_req *r = arg;
 	size_t len = size * n;
+	if (r->cap == 0) {
+		/* Size the buffer once when the length is announced. */
+		curl_off_t cl = -1;
+		curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
+		    &cl);
+		if (cl > 0 && (uint64_t)cl < SIZE_MAX / 2 &&
+		    (size_t)cl >= len) {
+			r->cap = (size_t)cl + 1;
+			r->body = moc_xmalloc(r->cap);
+		}
+	}
 	if (r->len + len + 1 > r->cap) {
 		size_t cap = r->cap ? r->cap : 16384;
 		while (cap < r->len + len + 1)
