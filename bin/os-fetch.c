@@ -1170,8 +1170,9 @@ token_done(struct job *j)
 	char why[300];
 
 	if (r->status == 0 || r->temporary) {
+		/* A refused certificate is no reason to try again later. */
 		snprintf(why, sizeof(why), "%s", r->error);
-		auth_failed(j, why, EXIT_TEMPFAIL);
+		auth_failed(j, why, r->temporary ? EXIT_TEMPFAIL : EXIT_DATA);
 		job_free(j);
 		return;
 	}

@@ -19,4 +19,13 @@ expect_grep "closed stdout: write error" "^os-fetch: write error on standard out
 os-fetch --page-size 1 2>"$T/pipe.err" | head -1 >"$T/pipe.out"
 expect_eq "| head: first record" "$(jq -r .type "$T/pipe.out")" run_start
 expect_eq "| head: no message" "$(cat "$T/pipe.err")" ""
+
+# Progress: one line, rewritten in place, only with a terminal on stderr.
+if command -v script >/dev/null 2>&1; then
+	script -qec "os-fetch -r identity,network >'$T/tty.jsonl'" "$T/typescript" >/dev/null 2>&1
+	expect_grep "terminal: progress line" "os-fetch: [0-9]* pages, [0-9]* requests" "$T/typescript"
+	expect_eq "terminal: complete run" "$(run_end tty | jq .complete)" true
+fi
+os-fetch -r identity,network >"$T/notty.out" 2>"$T/notty.err"
+expect_eq "no terminal: nothing on stderr" "$(cat "$T/notty.err")" ""
 finish
