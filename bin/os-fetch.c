@@ -153,6 +153,8 @@ static struct {
 	int		 reauth_used;
 	int		 reauth_pending;
 	struct job	*parked;	/* waiting for a new token */
+	char		**waiting;	/* servers whose actions are to read */
+	size_t		 nwaiting, nextwaiting, capwaiting;
 	unsigned long	 pages;
 	int64_t		 last_tick;
 	int		 tick_shown;
@@ -439,6 +441,8 @@ clear_progress(void)
 	}
 }
 
+static void	feed_actions(struct http_client *);
+
 static void
 tick(struct http_client *c, void *arg)
 {
@@ -446,6 +450,7 @@ tick(struct http_client *c, void *arg)
 	int64_t now = http_now_ms();
 
 	(void)arg;
+	feed_actions(c);
 	if (!g.progress || now - g.last_tick < 200)
 		return;
 	g.last_tick = now;
@@ -933,14 +938,44 @@ follow(const struct job *j, const char *href)
  * on a first run, all.
  */
 static void
-servers_page(const struct job *j, const struct scan *sc)
+servers_page(const struct job *j, struct scan *sc)
 {
 	size_t i;
 
 	if (j->changes != g.have_changes)
 		return;
-	for (i = 0; i < sc->nids; i++)
-		start_actions(sc->ids[i]);
+	for (i = 0; i < sc->nids; i++) {
+		if (g.nwaiting == g.capwaiting) {
+			g.capwaiting = g.capwaiting ? g.capwaiting * 2 : 1024;
+			g.waiting = moc_xrealloc(g.waiting, g.capwaiting *
+			    sizeof(*g.waiting));
+		}
+		g.waiting[g.nwaiting++] = sc->ids[i];
+		sc->ids[i] = NULL;
+	}
+}
+
+/*
+ * Servers wait as bare ids and become requests only as the queue drains,
+ * so a first run over 10,000 servers holds 10,000 ids, not 10,000
+ * requests and the tens of thousands of action requests behind them.
+ */
+static void
+feed_actions(struct http_client *c)
+{
+	struct http_stats st;
+
+	http_stats(c, &st);
+	while (g.nextwaiting < g.nwaiting &&
+	    st.queued < (unsigned long)g.parallel * 2) {
+		char *id = g.waiting[g.nextwaiting];
+		g.waiting[g.nextwaiting++] = NULL;
+		start_actions(id);
+		free(id);
+		st.queued++;
+	}
+	if (g.nextwaiting == g.nwaiting)
+		g.nextwaiting = g.nwaiting = 0;
 }
 
 static void
@@ -1576,6 +1611,7 @@ main(int argc, char **argv)
 	for (i = 0; i < NSVC; i++)
 		free(g.endpoint[i]);
 	free(g.region);
+	free(g.waiting);
 	cloudconf_free(&g.conf);
 	return status;
 }

@@ -536,6 +536,9 @@ http_run(struct http_client *c, http_done_fn *done, http_tick_fn *tick,
 		int running, left;
 		CURLMsg *m;
 
+		/* The caller may hold work back and feed it in here. */
+		if (tick != NULL)
+			tick(c, arg);
 		while (c->active < c->o.parallel && c->head != NULL) {
 			struct http_req *r = c->head;
 			c->head = r->next;
@@ -551,8 +554,6 @@ http_run(struct http_client *c, http_done_fn *done, http_tick_fn *tick,
 			if (m->msg == CURLMSG_DONE)
 				finish(c, m->easy_handle, m->data.result, done,
 				    arg);
-		if (tick != NULL)
-			tick(c, arg);
 		if (c->head != NULL && c->active < c->o.parallel)
 			continue;
 		if (c->active > 0 || c->delayed != NULL)

@@ -92,7 +92,8 @@ int			 http_retry(struct http_client *, struct http_req *,
  * final answer: a status that is not retried, or a failure after the last
  * retry (status 0 or the last status, with error and temporary set).  done
  * may submit more requests; it owns the request it is given.  tick, if not
- * NULL, runs now and then (progress display).
+ * NULL, runs once per turn of the loop, before the exit test: it may submit
+ * requests held back (so a queue stays short) and show progress.
  */
 void			 http_run(struct http_client *, http_done_fn *done,
 			    http_tick_fn *tick, void *arg);
