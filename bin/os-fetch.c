@@ -214,7 +214,8 @@ select_word(const char *w)
 		const char *name = rdefs[i].name;
 		int whole = strcmp(name, w) == 0;
 		int service = strncmp(name, w, n) == 0 && name[n] == '/' &&
-		    (rdefs[i].flags & R_DEFAULT);
+		    ((rdefs[i].flags & R_DEFAULT) ||
+		    ((rdefs[i].flags & R_WINDOW) && g.have_window));
 		if (rdefs[i].flags & R_IMPLIED)
 			continue;
 		if (whole || service) {
@@ -242,12 +243,6 @@ select_resources(const char *list)
 			if (!select_word(w))
 				moc_usage_error("unknown resource \"%s\"", w);
 		free(copy);
-		/* A service name selects its window resource too. */
-		for (i = 0; i < NRES; i++)
-			if ((rdefs[i].flags & R_WINDOW) && g.have_window &&
-			    strstr(list, "compute/") == NULL &&
-			    strstr(list, "compute") != NULL)
-				g.rs[i].selected = 1;
 	}
 	g.rs[R_ACTION].selected = g.rs[R_ACTIONS].selected;
 	if (g.rs[R_ACTIONS].selected && !g.rs[R_SERVERS].selected)
@@ -1599,10 +1594,11 @@ main(int argc, char **argv)
 
 	write_run_end();
 	status = exit_status();
+	jw_free(&g.out);
+	/* The state moves on only once the run is safely out. */
+	moc_close_stdout();
 	if (status == EXIT_OK && g.state_file != NULL)
 		write_state();
-	jw_free(&g.out);
-	moc_close_stdout();
 
 	json_parser_free(g.json);
 	http_free(g.http);

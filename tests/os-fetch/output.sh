@@ -11,6 +11,12 @@ os-fetch -r identity >/dev/full 2>"$T/full.err"
 expect_eq "/dev/full: exit 1" "$?" 1
 expect_grep "/dev/full: write error" "^os-fetch: write error on standard output: No space left on device" "$T/full.err"
 
+# A run that did not get out does not move the state on.
+os-fetch -r identity --state "$T/state" >/dev/full 2>/dev/null
+expect_eq "/dev/full: no state written" "$(ls "$T/state" 2>/dev/null)" ""
+os-fetch -r identity --state "$T/state" >/dev/null 2>&1
+expect_grep "a complete run writes the state" "^last_complete_start " "$T/state"
+
 os-fetch -r identity >&- 2>"$T/closed.err"
 expect_eq "closed stdout: exit 1" "$?" 1
 expect_grep "closed stdout: write error" "^os-fetch: write error on standard output" "$T/closed.err"
