@@ -224,6 +224,16 @@ def shape_action(act, mv, with_events):
     return out
 
 
+def shape_hypervisor(h, mv):
+    """Before 2.88 a hypervisor carries its usage figures (the simulator
+    knows them; the recording, made at 2.88, does not) and no uptime."""
+    out = {k: v for k, v in h.items() if k != "_legacy"}
+    if mv < (2, 88):
+        out.pop("uptime", None)
+        out.update(h.get("_legacy", {}))
+    return out
+
+
 VOLUME_FIELDS_BY_VERSION = [
     ((3, 13), ["group_id"]),
     ((3, 21), ["provider_id"]),
@@ -553,17 +563,20 @@ class TestCloud:
             ("image", "glance", "/image"),
         ]
         out = []
+        regions = [self.region] + (self.args.extra_region or [])
         for n, (stype, name, path) in enumerate(services):
             if stype in missing or (stype in ("volumev3", "block-storage")
                                     and "block-storage" in missing):
                 continue
             eps = []
-            for i, iface in enumerate(INTERFACES):
-                prefix = "" if iface == "public" else "/" + iface
-                eps.append({"id": "%02d%02d%s" % (n, i, "0" * 28),
-                            "interface": iface, "region_id": self.region,
-                            "url": self.base + prefix + path,
-                            "region": self.region})
+            for r, region in enumerate(regions):
+                rprefix = "/region/" + region if r else ""
+                for i, iface in enumerate(INTERFACES):
+                    prefix = "" if iface == "public" else "/" + iface
+                    eps.append({"id": "%02d%02d%02d%s" % (n, r, i, "0" * 26),
+                                "interface": iface, "region_id": region,
+                                "url": self.base + rprefix + prefix + path,
+                                "region": region})
             out.append({"endpoints": eps, "id": "%02d%s" % (n, "f" * 30),
                         "type": stype, "name": name})
         return out
@@ -812,6 +825,13 @@ class Handler(BaseHTTPRequestHandler):
             cloud.record(method, target, status)
 
     def api(self, cloud, method, path, q, body, target):
+        if path.startswith("/region/"):
+            region = path.split("/")[2]
+            if region not in (cloud.args.extra_region or []):
+                self.send(404, {"error": {"code": 404, "title": "Not Found",
+                                          "message": "no region " + region}})
+                return "404"
+            path = path[len("/region/" + region):]
         iface = "public"
         for i in ("internal", "admin"):
             if path.startswith("/" + i + "/"):
@@ -837,6 +857,10 @@ class Handler(BaseHTTPRequestHandler):
             status, out, headers = self.route(cloud, method, path, q, body)
         except ApiError as e:
             status, out, headers = e.status, e.body, e.headers
+        except Exception as e:      # a bug here must not look like a fault
+            sys.stderr.write("server.py: %s %s: %r\n" % (method, target, e))
+            status, out, headers = 500, {"computeFault": {
+                "code": 500, "message": "test cloud bug: %r" % e}}, {}
         self.send(status, out, headers, fault)
         return "%d%s" % (status, " truncated" if fault else "")
 
@@ -975,6 +999,12 @@ class Handler(BaseHTTPRequestHandler):
         elif kind in ("domains", "projects", "users", "regions", "roles",
                       "groups") and len(rest) <= 2:
             items = b.keystone_list(kind, now)
+            if kind == "regions":
+                items = items + [{
+                    "id": r, "description": "", "parent_region_id": None,
+                    "links": {"self": "%s/identity/v3/regions/%s"
+                              % (cloud.base, r)}}
+                    for r in cloud.args.extra_region or []]
             if len(rest) == 2:
                 for it in items:
                     if it["id"] == rest[1]:
@@ -1064,7 +1094,7 @@ class Handler(BaseHTTPRequestHandler):
             return 200, self.tenant_usage(cloud, rest, q, mv, now, limit,
                                           marker)
         if rest in (["os-hypervisors", "detail"], ["os-hypervisors"]):
-            hv = b.hypervisors(now)
+            hv = [shape_hypervisor(h, mv) for h in b.hypervisors(now)]
             if len(rest) == 1:
                 hv = [{"id": h["id"], "hypervisor_hostname":
                        h["hypervisor_hostname"], "state": h["state"],
@@ -1520,6 +1550,9 @@ def main(argv=None):
     ap.add_argument("--log", help="append 'METHOD TARGET STATUS' per API "
                     "request")
     ap.add_argument("--region", default="RegionOne")
+    ap.add_argument("--extra-region", action="append", metavar="NAME",
+                    help="another region in the catalog, served under "
+                    "BASE/region/NAME with the same data")
     ap.add_argument("--username", default="admin")
     ap.add_argument("--password", default="secret-admin-password")
     ap.add_argument("--app-cred-id", default="0f9c3ab2c1d84a7b9e6f5d4c3b2a1900")
