@@ -522,6 +522,7 @@ class TestCloud:
         self.counts = {}
         self.missing = set(args.no_service or [])
         if args.simulate:
+            sys.dont_write_bytecode = True      # keep the source tree clean
             sys.path.insert(0, HERE)
             import simulate
             self.backend = simulate.World(

@@ -25,6 +25,8 @@ import random
 import sys
 import uuid
 
+# (no __pycache__ in the source tree, which is read-only under distcheck)
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from server import fmt_time, parse_time  # noqa: E402
 
