@@ -61,6 +61,8 @@ mv="compute 2.79" check_pages "servers" "/compute/v2.1/servers/detail?all_tenant
 mv="compute 2.79" check_pages "servers (no all_tenants)" "/compute/v2.1/servers/detail?limit=2" servers "0 items in 1 pages"
 mv="compute 2.79" check_pages "deleted servers" "/compute/v2.1/servers/detail?all_tenants=1&deleted=true&limit=1" servers "2 items in 3 pages"
 mv="compute 2.79" check_pages "changes-since" "/compute/v2.1/servers/detail?all_tenants=1&changes-since=2026-11-24T15:37:39Z&limit=3" servers "8 items in 3 pages"
+mv="compute 2.79" check_pages "deleted and changed since" "/compute/v2.1/servers/detail?all_tenants=1&deleted=true&changes-since=2026-11-25T15:35:10Z" servers "1 items in 1 pages"
+mv="compute 2.66" check_pages "changes-before" "/compute/v2.1/servers/detail?all_tenants=1&changes-since=2026-11-24T00:00:00Z&changes-before=2026-11-25T15:35:10Z" servers "3 items in 1 pages"
 mv="compute 2.79" check_pages "changes-since, none" "/compute/v2.1/servers/detail?all_tenants=1&changes-since=2099-01-01T00:00:00Z" servers "0 items in 1 pages"
 mv="compute 2.61" check_pages "flavors" "/compute/v2.1/flavors/detail?is_public=None&limit=2" flavors "5 items in 3 pages"
 mv="compute 2.40" check_pages "tenant usage" "/compute/v2.1/os-simple-tenant-usage?start=2026-11-24T15:37:40&end=2026-11-25T15:38:40&detailed=1&limit=2" tenant_usages "8 items in 5 pages"

@@ -444,6 +444,7 @@ class Faults:
       {"fault": "status", "status": 503, "retry_after": 2}
       {"fault": "latency", "seconds": 0.5}
       {"fault": "truncate"}          body cut short, connection closed
+      {"fault": "malformed"}         200 with a complete but broken body
       {"fault": "reset"}             connection reset (RST) before answering
       {"fault": "expire_token", "after": 5}   tokens die after 5 calls
       {"fault": "no_service", "service": "network"}  missing from catalog
@@ -452,8 +453,8 @@ class Faults:
     requests through first) and "count" (how many times it fires; default
     1 for status, truncate and reset, unlimited for the others)."""
 
-    KINDS = ("status", "latency", "truncate", "reset", "expire_token",
-             "no_service")
+    KINDS = ("status", "latency", "truncate", "malformed", "reset",
+             "expire_token", "no_service")
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -467,7 +468,8 @@ class Faults:
             if not isinstance(st, int) or not 400 <= st <= 599:
                 raise ValueError("fault status needs a 4xx or 5xx status")
         r = dict(rule)
-        default = 1 if r["fault"] in ("status", "truncate", "reset") else -1
+        default = 1 if r["fault"] in ("status", "truncate", "malformed",
+                                      "reset") else -1
         r.setdefault("count", default)
         r.setdefault("skip", 0)
         r.setdefault("match", None)
@@ -780,6 +782,9 @@ class Handler(BaseHTTPRequestHandler):
         else:
             data = body if isinstance(body, bytes) else body.encode()
             ctype = "text/plain"
+        if fault == "malformed":
+            # Whole, well-framed, and not JSON: half the body and junk.
+            data = data[:len(data) // 2] + b"\x00}{"
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
@@ -855,6 +860,8 @@ class Handler(BaseHTTPRequestHandler):
                     raise injected_error(r, path)
                 if cloud.faults.take("truncate", target):
                     fault = "truncate"
+                elif cloud.faults.take("malformed", target):
+                    fault = "malformed"
             status, out, headers = self.route(cloud, method, path, q, body)
         except ApiError as e:
             status, out, headers = e.status, e.body, e.headers
@@ -863,7 +870,8 @@ class Handler(BaseHTTPRequestHandler):
             status, out, headers = 500, {"computeFault": {
                 "code": 500, "message": "test cloud bug: %r" % e}}, {}
         self.send(status, out, headers, fault)
-        return "%d%s" % (status, " truncated" if fault else "")
+        return "%d%s" % (status, {"truncate": " truncated",
+                                  "malformed": " malformed"}.get(fault, ""))
 
     def control(self, method, path, body):
         cloud = self.server.cloud
@@ -1109,16 +1117,23 @@ class Handler(BaseHTTPRequestHandler):
         rows = cloud.server_view(now)[0]
         deleted = qs_first(q, "deleted")
         cs = qs_first(q, "changes-since")
+        # deleted=true lists only deleted servers; changes-since (and,
+        # from 2.66, changes-before) also lists them; otherwise they are
+        # hidden.
         if deleted is not None and truthy(deleted):
             rows = [r for r in rows if r.deleted]
-        elif cs is not None:
-            try:
-                t = parse_time(cs)
-            except ValueError:
-                raise bad("Invalid filter field: changes-since.")
-            rows = [r for r in rows if r.updated >= t]
-        else:
+        elif cs is None:
             rows = [r for r in rows if not r.deleted]
+        for name, keep in (("changes-since", lambda u, t: u >= t),
+                           ("changes-before", lambda u, t: u <= t)):
+            v = qs_first(q, name)
+            if v is None or (name == "changes-before" and mv < (2, 66)):
+                continue
+            try:
+                t = parse_time(v)
+            except ValueError:
+                raise bad("Invalid filter field: %s." % name)
+            rows = [r for r in rows if keep(r.updated, t)]
         all_t = qs_first(q, "all_tenants")
         proj = qs_first(q, "project_id") or qs_first(q, "tenant_id")
         if proj:
