@@ -39,9 +39,9 @@ page "servers/detail at a new instant" "/compute/v2.1/servers/detail?all_tenants
 if command -v openstack >/dev/null 2>&1; then
 	export OS_CLIENT_CONFIG_FILE="$T/clouds.yaml" OS_CLOUD=test HOME="$T"
 	t0=$(now)
-	openstack server list --all-projects --long -f json >"$T/cli.json" || echo "openstack failed"
+	openstack server list --all-projects --long --limit -1 -f json >"$T/cli.json" || echo "openstack failed"
 	t1=$(now)
-	echo "openstack server list --all-projects --long -f json:" \
+	echo "openstack server list --all-projects --long --limit -1 -f json:" \
 		"$(grep -c '"ID"' "$T/cli.json") servers in $(secs "$t0" "$t1") s"
 fi
 echo "server peak memory: $(awk '/VmHWM/ { print $2, $3 }' "/proc/$CLOUD_PID/status")"

@@ -844,6 +844,14 @@ class Handler(BaseHTTPRequestHandler):
                 iface = i
                 path = path[len(i) + 1:]
         self.iface = iface
+        self.at = None
+        at = self.headers.get("X-Simulated-Time")
+        if at is not None and cloud.sim_now is not None:
+            try:
+                self.at = parse_time(at)
+            except ValueError:
+                self.send(400, {"error": "bad X-Simulated-Time"})
+                return "400"
         is_auth = path.rstrip("/") == "/identity/v3/auth/tokens"
         if not is_auth:
             r = cloud.faults.take("latency", target)
@@ -872,6 +880,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send(status, out, headers, fault)
         return "%d%s" % (status, {"truncate": " truncated",
                                   "malformed": " malformed"}.get(fault, ""))
+
+    def now(self, cloud):
+        """The simulated instant of this request: its X-Simulated-Time
+        header, else the clock /_control/time sets."""
+        return self.at if self.at is not None else cloud.now()
 
     def control(self, method, path, body):
         cloud = self.server.cloud
@@ -993,7 +1006,7 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(401, UNAUTHORIZED, {
                 "WWW-Authenticate": 'Keystone uri="%s/identity"'
                 % cloud.base})
-        now = cloud.now()
+        now = self.now(cloud)
         b = cloud.backend
         kind = rest[0] if rest else ""
         url = cloud.base + self.path.split("?")[0].replace(
@@ -1051,7 +1064,7 @@ class Handler(BaseHTTPRequestHandler):
         return status, out, hdr
 
     def compute_inner(self, cloud, rest, q, mv):
-        now = cloud.now()
+        now = self.now(cloud)
         b = cloud.backend
         curl = cloud.base + "/compute/v2.1"
         bad = lambda m: nova_error(400, m)  # noqa: E731
@@ -1257,7 +1270,7 @@ class Handler(BaseHTTPRequestHandler):
                         "ports", "security_groups"):
             raise neutron_error(404, "HTTPNotFound",
                                 "The resource could not be found.")
-        items = cloud.backend.neutron_list(name, cloud.now())
+        items = cloud.backend.neutron_list(name, self.now(cloud))
         if len(rest) == 3:
             for it in items:
                 if it["id"] == rest[2]:
@@ -1317,7 +1330,7 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(404, {"itemNotFound": {
                 "code": 404, "message": "The resource could not be found."}},
                 hdr)
-        now = cloud.now()
+        now = self.now(cloud)
         b = cloud.backend
         what = rest[2:]
         url = "%s/volume/v3/%s/%s" % (cloud.base, proj, "/".join(what))
@@ -1378,11 +1391,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def image(self, cloud, rest, q):
         if rest == ["v2", "images"]:
-            return 200, {"images": cloud.backend.images(cloud.now()),
+            return 200, {"images": cloud.backend.images(self.now(cloud)),
                          "schema": "/v2/schemas/images",
                          "first": "/v2/images"}, {}
         if len(rest) == 3 and rest[:2] == ["v2", "images"]:
-            for i in cloud.backend.images(cloud.now()):
+            for i in cloud.backend.images(self.now(cloud)):
                 if i["id"] == rest[2]:
                     return 200, i, {}
         raise ApiError(404, "404 Not Found\n\nThe resource could not be "
@@ -1571,7 +1584,8 @@ def main(argv=None):
                     "BASE/region/NAME with the same data")
     ap.add_argument("--username", default="admin")
     ap.add_argument("--password", default="secret-admin-password")
-    ap.add_argument("--app-cred-id", default="0f9c3ab2c1d84a7b9e6f5d4c3b2a1900")
+    ap.add_argument("--app-cred-id",
+                    default="0f9c3ab2c1d84a7b9e6f5d4c3b2a1900")
     ap.add_argument("--app-cred-name", default="moc-reporting")
     ap.add_argument("--app-cred-secret", default="secret-app-cred")
     ap.add_argument("--no-service", action="append", metavar="TYPE",

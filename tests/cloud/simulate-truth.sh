@@ -60,6 +60,21 @@ expect_grep "broken truth: message" "^error: " "$T/check2"
 cloudctl control /_control/time '{"now": "2024-01-09T10:30:00Z"}' >/dev/null
 cloudctl control /_control/time >"$T/now"
 expect_grep "time moved" '"now": "2024-01-09T10:30:00Z"' "$T/now"
+"$PYTHON3" - "$CLOUD_URL" "$tok" >"$T/hdr" <<'PY'
+import json, sys, urllib.request
+def count(when):
+    h = {"X-Auth-Token": sys.argv[2]}
+    if when:
+        h["X-Simulated-Time"] = when
+    r = urllib.request.urlopen(urllib.request.Request(sys.argv[1] +
+        "/compute/v2.1/servers/detail?all_tenants=1&changes-since=1970-01-01", headers=h))
+    return len(json.load(r)["servers"])
+print(count("2023-12-01T23:59:59Z"), count(None), count("2024-01-31T23:00:00Z"))
+PY
+read before clock after <"$T/hdr"
+expect_eq "X-Simulated-Time: nothing before the history" "$before" 0
+[ "$clock" -lt "$after" ] && pass "X-Simulated-Time: later, more servers" ||
+	fail "X-Simulated-Time: $clock at the clock, $after later"
 cloudctl control /_control/time '{"now": "noon"}' >"$T/out"
 expect_eq "bad time refused" "$?" 1
 finish

@@ -366,7 +366,6 @@ class World:
 
     def make_keystone(self, rng):
         kbase = self.base + "/identity/v3"
-        t0 = self.t0
         self.domain_list = []
         self.project_list = []
         self.user_list = []
