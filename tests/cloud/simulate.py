@@ -92,8 +92,11 @@ INSTITUTIONS = [
 FIRST = ["ada", "alan", "barbara", "claude", "donald", "edsger", "frances",
          "grace", "hedy", "ivan", "john", "katherine", "leslie", "margaret",
          "niklaus", "olga", "peter", "radia", "shafi", "tim", "ursula",
-         "vint", "whitfield", "xiaoyun", "yukihiro", "zhores", "søren",
-         "josé", "zoë", "łukasz"]
+         "vint", "whitfield", "xiaoyun", "yukihiro", "zhores", "soren",
+         "jose", "zoe", "lukasz"]
+# Some projects carry names beyond ASCII, as real ones do.
+UNICODE_NAMES = ["Équipe", "Zürich", "Kraków", "São-Paulo", "Ångström",
+                 "Δέλτα", "東京", "Čapek"]
 LAST = ["lovelace", "turing", "liskov", "shannon", "knuth", "dijkstra",
         "allen", "hopper", "lamarr", "sutherland", "johnson", "lamport",
         "hamilton", "wirth", "taussky", "naur", "perlman", "goldwasser",
@@ -468,6 +471,8 @@ class World:
             name = "%s-%s%d" % (parent["name"].split("-")[0].lower()
                                 if d == 1 else parent["name"],
                                 kinds[min(d - 1, 3)], len(self.tree))
+            if rng.random() < 0.05:
+                name = "%s-%d" % (rng.choice(UNICODE_NAMES), len(self.tree))
             p = project(name, moc, parent["id"],
                         "%s of %s" % (kinds[min(d - 1, 3)], parent["name"]))
             depth[p["id"]] = d + 1
