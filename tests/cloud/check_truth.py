@@ -29,6 +29,8 @@ import sys
 import urllib.request
 from decimal import Decimal
 
+# (no __pycache__ in the source tree, which is read-only under distcheck)
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from server import parse_time  # noqa: E402
 import simulate  # noqa: E402

@@ -54,4 +54,24 @@ expect_grep "app-cred project list" "^acme-eng-ci$" "$T/cli.out"
 expect_eq "client sent only GET and the token POST" \
 	"$(cut -d' ' -f1 "$T/cloud.log" | sort -u | tr '\n' ' ')" "GET POST "
 expect_grep "client paged servers" "^GET /compute/v2.1/servers/detail?.*all_tenants" "$T/cloud.log"
+
+# The simulated cloud, read by the same client, agrees with the API.
+kill "$CLOUD_PID"
+start_cloud --simulate --seed 2 --size 120 --from 2024-05-01T00:00:00Z --until 2024-06-01T00:00:00Z
+tok=$(cloudctl token) || fail "token (simulated)"
+cloudctl pages "/compute/v2.1/servers/detail?all_tenants=1&limit=50" servers --token "$tok" |
+	tail -n +2 | sort >"$T/api-ids"
+run "simulated: openstack server list --all-projects --long --limit -1" \
+	openstack server list --all-projects --long --limit -1 -f value -c ID
+sort "$T/cli.out" >"$T/cli-ids"
+if [ -s "$T/api-ids" ] && cmp -s "$T/api-ids" "$T/cli-ids"; then
+	pass "simulated: the CLI lists the servers the API pages through"
+else
+	fail "simulated: the CLI and the API list different servers"
+fi
+run "simulated: openstack usage list" openstack usage list \
+	--start 2024-05-01 --end 2024-06-01
+expect_grep "simulated: usage names projects" "^| [^ ]*-dept[0-9]" "$T/cli.out"
+run "simulated: openstack project list" openstack project list -f value -c Name
+expect_grep "simulated: root project listed" "^MOC$" "$T/cli.out"
 finish

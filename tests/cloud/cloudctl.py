@@ -17,6 +17,7 @@
 import argparse
 import http.client
 import json
+import signal
 import sys
 import urllib.error
 import urllib.request
@@ -134,6 +135,7 @@ def control(base, args):
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # quiet under | head
     ap = argparse.ArgumentParser(prog="cloudctl.py")
     ap.add_argument("base")
     sub = ap.add_subparsers(dest="cmd", required=True)

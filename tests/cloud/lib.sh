@@ -5,6 +5,7 @@
 # log is $T/cloud.log, its clouds.yaml $T/clouds.yaml.
 
 : "${PYTHON3:=}"
+PYTHONDONTWRITEBYTECODE=1; export PYTHONDONTWRITEBYTECODE
 [ -n "$PYTHON3" ] || PYTHON3=$(command -v python3) || skip "python3 is not installed"
 CLOUD_DIR=$top_srcdir/tests/cloud
 

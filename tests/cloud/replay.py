@@ -13,6 +13,8 @@ import sys
 import urllib.error
 import urllib.request
 
+# (no __pycache__ in the source tree, which is read-only under distcheck)
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import server  # noqa: E402
 

@@ -22,7 +22,8 @@ cat >"$T/auth.json" <<JSON
 "domain":{"name":"Default"},"password":"secret-admin-password"}}},
 "scope":{"project":{"name":"admin","domain":{"name":"Default"}}}}}
 JSON
-"$PYTHON3" - "$CLOUD_URL" "$T/auth.json" >"$T/catalog" <<'PY'
+catalog() {
+	"$PYTHON3" - "$CLOUD_URL" "$T/auth.json" >"$T/catalog" <<'PY'
 import json, sys, urllib.request
 base, body = sys.argv[1], open(sys.argv[2], "rb").read()
 r = urllib.request.urlopen(urllib.request.Request(
@@ -34,6 +35,8 @@ for s in tok["catalog"]:
     for e in s["endpoints"]:
         print(s["type"], e["interface"], e["region_id"], e["url"])
 PY
+}
+catalog
 expect_grep "token issued with 201" "^status 201$" "$T/catalog"
 for svc in identity compute network volumev3 block-storage; do
 	for iface in public internal admin; do
@@ -58,6 +61,8 @@ mv="compute 2.79" check_pages "servers" "/compute/v2.1/servers/detail?all_tenant
 mv="compute 2.79" check_pages "servers (no all_tenants)" "/compute/v2.1/servers/detail?limit=2" servers "0 items in 1 pages"
 mv="compute 2.79" check_pages "deleted servers" "/compute/v2.1/servers/detail?all_tenants=1&deleted=true&limit=1" servers "2 items in 3 pages"
 mv="compute 2.79" check_pages "changes-since" "/compute/v2.1/servers/detail?all_tenants=1&changes-since=2026-11-24T15:37:39Z&limit=3" servers "8 items in 3 pages"
+mv="compute 2.79" check_pages "deleted and changed since" "/compute/v2.1/servers/detail?all_tenants=1&deleted=true&changes-since=2026-11-25T15:35:10Z" servers "1 items in 1 pages"
+mv="compute 2.66" check_pages "changes-before" "/compute/v2.1/servers/detail?all_tenants=1&changes-since=2026-11-24T00:00:00Z&changes-before=2026-11-25T15:35:10Z" servers "3 items in 1 pages"
 mv="compute 2.79" check_pages "changes-since, none" "/compute/v2.1/servers/detail?all_tenants=1&changes-since=2099-01-01T00:00:00Z" servers "0 items in 1 pages"
 mv="compute 2.61" check_pages "flavors" "/compute/v2.1/flavors/detail?is_public=None&limit=2" flavors "5 items in 3 pages"
 mv="compute 2.40" check_pages "tenant usage" "/compute/v2.1/os-simple-tenant-usage?start=2026-11-24T15:37:40&end=2026-11-25T15:38:40&detailed=1&limit=2" tenant_usages "8 items in 5 pages"
@@ -84,8 +89,35 @@ expect_grep "9.99: 406 as Zed says it" 'Version 9.99 is not supported by the API
 cloudctl get "/compute/v2.1/flavors/82bd9b46-5218-485e-a0b8-cdfa3bc2e6a0/os-extra_specs" --token "$tok" >"$T/es"
 expect_grep "os-extra_specs" '"extra_specs": {}' "$T/es"
 
+# A client that writes is refused and logged.
+"$PYTHON3" -c '
+import sys, urllib.request, urllib.error
+req = urllib.request.Request(sys.argv[1] + "/compute/v2.1/servers", data=b"{}",
+    method="POST", headers={"X-Auth-Token": sys.argv[2], "Content-Type": "application/json"})
+try:
+    urllib.request.urlopen(req)
+except urllib.error.HTTPError as e:
+    print(e.code)
+' "$CLOUD_URL" "$tok" >"$T/post"
+expect_eq "POST to nova refused" "$(cat "$T/post")" 405
+expect_grep "log: the refused POST" "^POST /compute/v2.1/servers 405$" "$T/cloud.log"
+
 # The log names every request; a reader only ever sent GET and the POST.
 expect_grep "log: token POST" "^POST /identity/v3/auth/tokens 201$" "$T/cloud.log"
 expect_grep "log: paged GET" "^GET /compute/v2.1/servers/detail?all_tenants=1&limit=2&marker=.* 200$" "$T/cloud.log"
-expect_eq "log: only GET and POST" "$(cut -d' ' -f1 "$T/cloud.log" | sort -u | tr '\n' ' ')" "GET POST "
+expect_eq "log: only GET and the token POST (but for the refused one)" \
+	"$(grep -v '^POST /compute/v2.1/servers 405$' "$T/cloud.log" | cut -d' ' -f1,2 |
+		sed 's/^GET .*/GET/' | sort -u | tr '\n' ' ')" "GET POST /identity/v3/auth/tokens "
+
+# A second region: in the catalog, served under its own prefix.
+kill "$CLOUD_PID"
+start_cloud --extra-region RegionTwo
+tok=$(cloudctl token) || fail "token (two regions)"
+catalog
+expect_grep "catalog: a second region" "^compute admin RegionTwo $CLOUD_URL/region/RegionTwo/admin/compute/v2.1$" "$T/catalog"
+expect_status "second region answers" 0 cloudctl get /region/RegionTwo/admin/compute/v2.1/flavors --token "$tok" >/dev/null
+expect_status "unknown region refused" 1 cloudctl get /region/Nowhere/compute/v2.1/flavors --token "$tok" >/dev/null 2>&1
+cloudctl get /identity/v3/regions --token "$tok" >"$T/regions"
+expect_grep "regions listed" '"id": "RegionTwo"' "$T/regions"
+
 finish

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Each fault the test cloud injects on demand, seen from a client: latency,
-# 500, 503, 429 with Retry-After, 403, a body cut short, a reset connection,
+# 500, 503, 429 with Retry-After, 403, a body cut short, a malformed body,
+# a reset connection,
 # a token that dies after N calls, a service missing from the catalog.
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/cloud/lib.sh"
@@ -49,6 +50,13 @@ expect_eq "truncated body noticed" "$?" 3
 expect_grep "truncated body" "^truncated body" "$T/out"
 expect_status "whole body next time" 0 get /compute/v2.1/flavors/detail >/dev/null
 
+inject '{"fault": "malformed", "match": "/os-hypervisors"}'
+get /compute/v2.1/os-hypervisors/detail >"$T/out" 2>&1
+"$PYTHON3" -c 'import json, sys; json.loads(sys.stdin.read().split("\n\n", 1)[1])' <"$T/out" 2>/dev/null
+expect_eq "malformed body is not JSON" "$?" 1
+expect_grep "malformed body comes with 200" '^HTTP 200$' "$T/out"
+expect_status "well-formed next time" 0 get /compute/v2.1/os-hypervisors/detail >/dev/null
+
 inject '{"fault": "reset", "match": "/subnets"}'
 get /network/v2.0/subnets >"$T/out" 2>&1
 expect_eq "reset connection noticed" "$?" 4
@@ -95,6 +103,7 @@ expect_status "after reset" 0 get /network/v2.0/networks >/dev/null
 # The log shows what each request got.
 expect_grep "log: 503" "^GET /compute/v2.1/servers/detail?all_tenants=1 503$" "$T/cloud.log"
 expect_grep "log: truncated" "^GET /compute/v2.1/flavors/detail 200 truncated$" "$T/cloud.log"
+expect_grep "log: malformed" "^GET /compute/v2.1/os-hypervisors/detail 200 malformed$" "$T/cloud.log"
 expect_grep "log: reset" "^GET /network/v2.0/subnets reset$" "$T/cloud.log"
 expect_grep "log: 429" "^GET /network/v2.0/ports 429$" "$T/cloud.log"
 finish

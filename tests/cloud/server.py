@@ -224,6 +224,16 @@ def shape_action(act, mv, with_events):
     return out
 
 
+def shape_hypervisor(h, mv):
+    """Before 2.88 a hypervisor carries its usage figures (the simulator
+    knows them; the recording, made at 2.88, does not) and no uptime."""
+    out = {k: v for k, v in h.items() if k != "_legacy"}
+    if mv < (2, 88):
+        out.pop("uptime", None)
+        out.update(h.get("_legacy", {}))
+    return out
+
+
 VOLUME_FIELDS_BY_VERSION = [
     ((3, 13), ["group_id"]),
     ((3, 21), ["provider_id"]),
@@ -434,6 +444,7 @@ class Faults:
       {"fault": "status", "status": 503, "retry_after": 2}
       {"fault": "latency", "seconds": 0.5}
       {"fault": "truncate"}          body cut short, connection closed
+      {"fault": "malformed"}         200 with a complete but broken body
       {"fault": "reset"}             connection reset (RST) before answering
       {"fault": "expire_token", "after": 5}   tokens die after 5 calls
       {"fault": "no_service", "service": "network"}  missing from catalog
@@ -442,8 +453,8 @@ class Faults:
     requests through first) and "count" (how many times it fires; default
     1 for status, truncate and reset, unlimited for the others)."""
 
-    KINDS = ("status", "latency", "truncate", "reset", "expire_token",
-             "no_service")
+    KINDS = ("status", "latency", "truncate", "malformed", "reset",
+             "expire_token", "no_service")
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -457,7 +468,8 @@ class Faults:
             if not isinstance(st, int) or not 400 <= st <= 599:
                 raise ValueError("fault status needs a 4xx or 5xx status")
         r = dict(rule)
-        default = 1 if r["fault"] in ("status", "truncate", "reset") else -1
+        default = 1 if r["fault"] in ("status", "truncate", "malformed",
+                                      "reset") else -1
         r.setdefault("count", default)
         r.setdefault("skip", 0)
         r.setdefault("match", None)
@@ -512,6 +524,7 @@ class TestCloud:
         self.counts = {}
         self.missing = set(args.no_service or [])
         if args.simulate:
+            sys.dont_write_bytecode = True      # keep the source tree clean
             sys.path.insert(0, HERE)
             import simulate
             self.backend = simulate.World(
@@ -553,17 +566,20 @@ class TestCloud:
             ("image", "glance", "/image"),
         ]
         out = []
+        regions = [self.region] + (self.args.extra_region or [])
         for n, (stype, name, path) in enumerate(services):
             if stype in missing or (stype in ("volumev3", "block-storage")
                                     and "block-storage" in missing):
                 continue
             eps = []
-            for i, iface in enumerate(INTERFACES):
-                prefix = "" if iface == "public" else "/" + iface
-                eps.append({"id": "%02d%02d%s" % (n, i, "0" * 28),
-                            "interface": iface, "region_id": self.region,
-                            "url": self.base + prefix + path,
-                            "region": self.region})
+            for r, region in enumerate(regions):
+                rprefix = "/region/" + region if r else ""
+                for i, iface in enumerate(INTERFACES):
+                    prefix = "" if iface == "public" else "/" + iface
+                    eps.append({"id": "%02d%02d%02d%s" % (n, r, i, "0" * 26),
+                                "interface": iface, "region_id": region,
+                                "url": self.base + rprefix + prefix + path,
+                                "region": region})
             out.append({"endpoints": eps, "id": "%02d%s" % (n, "f" * 30),
                         "type": stype, "name": name})
         return out
@@ -766,6 +782,9 @@ class Handler(BaseHTTPRequestHandler):
         else:
             data = body if isinstance(body, bytes) else body.encode()
             ctype = "text/plain"
+        if fault == "malformed":
+            # Whole, well-framed, and not JSON: half the body and junk.
+            data = data[:len(data) // 2] + b"\x00}{"
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(data)))
@@ -812,12 +831,27 @@ class Handler(BaseHTTPRequestHandler):
             cloud.record(method, target, status)
 
     def api(self, cloud, method, path, q, body, target):
+        if path.startswith("/region/"):
+            region = path.split("/")[2]
+            if region not in (cloud.args.extra_region or []):
+                self.send(404, {"error": {"code": 404, "title": "Not Found",
+                                          "message": "no region " + region}})
+                return "404"
+            path = path[len("/region/" + region):]
         iface = "public"
         for i in ("internal", "admin"):
             if path.startswith("/" + i + "/"):
                 iface = i
                 path = path[len(i) + 1:]
         self.iface = iface
+        self.at = None
+        at = self.headers.get("X-Simulated-Time")
+        if at is not None and cloud.sim_now is not None:
+            try:
+                self.at = parse_time(at)
+            except ValueError:
+                self.send(400, {"error": "bad X-Simulated-Time"})
+                return "400"
         is_auth = path.rstrip("/") == "/identity/v3/auth/tokens"
         if not is_auth:
             r = cloud.faults.take("latency", target)
@@ -834,11 +868,23 @@ class Handler(BaseHTTPRequestHandler):
                     raise injected_error(r, path)
                 if cloud.faults.take("truncate", target):
                     fault = "truncate"
+                elif cloud.faults.take("malformed", target):
+                    fault = "malformed"
             status, out, headers = self.route(cloud, method, path, q, body)
         except ApiError as e:
             status, out, headers = e.status, e.body, e.headers
+        except Exception as e:      # a bug here must not look like a fault
+            sys.stderr.write("server.py: %s %s: %r\n" % (method, target, e))
+            status, out, headers = 500, {"computeFault": {
+                "code": 500, "message": "test cloud bug: %r" % e}}, {}
         self.send(status, out, headers, fault)
-        return "%d%s" % (status, " truncated" if fault else "")
+        return "%d%s" % (status, {"truncate": " truncated",
+                                  "malformed": " malformed"}.get(fault, ""))
+
+    def now(self, cloud):
+        """The simulated instant of this request: its X-Simulated-Time
+        header, else the clock /_control/time sets."""
+        return self.at if self.at is not None else cloud.now()
 
     def control(self, method, path, body):
         cloud = self.server.cloud
@@ -960,7 +1006,7 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(401, UNAUTHORIZED, {
                 "WWW-Authenticate": 'Keystone uri="%s/identity"'
                 % cloud.base})
-        now = cloud.now()
+        now = self.now(cloud)
         b = cloud.backend
         kind = rest[0] if rest else ""
         url = cloud.base + self.path.split("?")[0].replace(
@@ -975,6 +1021,12 @@ class Handler(BaseHTTPRequestHandler):
         elif kind in ("domains", "projects", "users", "regions", "roles",
                       "groups") and len(rest) <= 2:
             items = b.keystone_list(kind, now)
+            if kind == "regions":
+                items = items + [{
+                    "id": r, "description": "", "parent_region_id": None,
+                    "links": {"self": "%s/identity/v3/regions/%s"
+                              % (cloud.base, r)}}
+                    for r in cloud.args.extra_region or []]
             if len(rest) == 2:
                 for it in items:
                     if it["id"] == rest[1]:
@@ -1012,7 +1064,7 @@ class Handler(BaseHTTPRequestHandler):
         return status, out, hdr
 
     def compute_inner(self, cloud, rest, q, mv):
-        now = cloud.now()
+        now = self.now(cloud)
         b = cloud.backend
         curl = cloud.base + "/compute/v2.1"
         bad = lambda m: nova_error(400, m)  # noqa: E731
@@ -1064,7 +1116,7 @@ class Handler(BaseHTTPRequestHandler):
             return 200, self.tenant_usage(cloud, rest, q, mv, now, limit,
                                           marker)
         if rest in (["os-hypervisors", "detail"], ["os-hypervisors"]):
-            hv = b.hypervisors(now)
+            hv = [shape_hypervisor(h, mv) for h in b.hypervisors(now)]
             if len(rest) == 1:
                 hv = [{"id": h["id"], "hypervisor_hostname":
                        h["hypervisor_hostname"], "state": h["state"],
@@ -1078,16 +1130,23 @@ class Handler(BaseHTTPRequestHandler):
         rows = cloud.server_view(now)[0]
         deleted = qs_first(q, "deleted")
         cs = qs_first(q, "changes-since")
+        # deleted=true lists only deleted servers; changes-since (and,
+        # from 2.66, changes-before) also lists them; otherwise they are
+        # hidden.
         if deleted is not None and truthy(deleted):
             rows = [r for r in rows if r.deleted]
-        elif cs is not None:
-            try:
-                t = parse_time(cs)
-            except ValueError:
-                raise bad("Invalid filter field: changes-since.")
-            rows = [r for r in rows if r.updated >= t]
-        else:
+        elif cs is None:
             rows = [r for r in rows if not r.deleted]
+        for name, keep in (("changes-since", lambda u, t: u >= t),
+                           ("changes-before", lambda u, t: u <= t)):
+            v = qs_first(q, name)
+            if v is None or (name == "changes-before" and mv < (2, 66)):
+                continue
+            try:
+                t = parse_time(v)
+            except ValueError:
+                raise bad("Invalid filter field: %s." % name)
+            rows = [r for r in rows if keep(r.updated, t)]
         all_t = qs_first(q, "all_tenants")
         proj = qs_first(q, "project_id") or qs_first(q, "tenant_id")
         if proj:
@@ -1211,7 +1270,7 @@ class Handler(BaseHTTPRequestHandler):
                         "ports", "security_groups"):
             raise neutron_error(404, "HTTPNotFound",
                                 "The resource could not be found.")
-        items = cloud.backend.neutron_list(name, cloud.now())
+        items = cloud.backend.neutron_list(name, self.now(cloud))
         if len(rest) == 3:
             for it in items:
                 if it["id"] == rest[2]:
@@ -1271,7 +1330,7 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(404, {"itemNotFound": {
                 "code": 404, "message": "The resource could not be found."}},
                 hdr)
-        now = cloud.now()
+        now = self.now(cloud)
         b = cloud.backend
         what = rest[2:]
         url = "%s/volume/v3/%s/%s" % (cloud.base, proj, "/".join(what))
@@ -1332,11 +1391,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def image(self, cloud, rest, q):
         if rest == ["v2", "images"]:
-            return 200, {"images": cloud.backend.images(cloud.now()),
+            return 200, {"images": cloud.backend.images(self.now(cloud)),
                          "schema": "/v2/schemas/images",
                          "first": "/v2/images"}, {}
         if len(rest) == 3 and rest[:2] == ["v2", "images"]:
-            for i in cloud.backend.images(cloud.now()):
+            for i in cloud.backend.images(self.now(cloud)):
                 if i["id"] == rest[2]:
                     return 200, i, {}
         raise ApiError(404, "404 Not Found\n\nThe resource could not be "
@@ -1520,9 +1579,13 @@ def main(argv=None):
     ap.add_argument("--log", help="append 'METHOD TARGET STATUS' per API "
                     "request")
     ap.add_argument("--region", default="RegionOne")
+    ap.add_argument("--extra-region", action="append", metavar="NAME",
+                    help="another region in the catalog, served under "
+                    "BASE/region/NAME with the same data")
     ap.add_argument("--username", default="admin")
     ap.add_argument("--password", default="secret-admin-password")
-    ap.add_argument("--app-cred-id", default="0f9c3ab2c1d84a7b9e6f5d4c3b2a1900")
+    ap.add_argument("--app-cred-id",
+                    default="0f9c3ab2c1d84a7b9e6f5d4c3b2a1900")
     ap.add_argument("--app-cred-name", default="moc-reporting")
     ap.add_argument("--app-cred-secret", default="secret-app-cred")
     ap.add_argument("--no-service", action="append", metavar="TYPE",

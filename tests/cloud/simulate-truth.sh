@@ -21,6 +21,22 @@ expect_eq "ground truth checks" "$?" 0
 grep -v '^served at' "$T/check"
 expect_grep "every poll checked" "^served at 2024-01-17T23:45:00Z: [1-9][0-9]* servers agree" "$T/check"
 
+# Hypervisors: usage figures before 2.88 add up to the servers on them.
+cloudctl control /_control/time '{"now": "2024-01-20T08:00:00Z"}' >/dev/null
+cloudctl get /compute/v2.1/os-hypervisors/detail --token "$tok" --mv "compute 2.87" >"$T/hv87"
+cloudctl get /compute/v2.1/os-hypervisors/detail --token "$tok" --mv "compute 2.88" >"$T/hv88"
+cloudctl get "/compute/v2.1/servers/detail?all_tenants=1" --token "$tok" --mv "compute 2.79" >"$T/srv"
+"$PYTHON3" - "$T/hv87" "$T/hv88" "$T/srv" >"$T/hv" <<'PY'
+import json, sys
+h87, h88, srv = (json.load(open(f)) for f in sys.argv[1:])
+used = sum(h["vcpus_used"] for h in h87["hypervisors"])
+on = sum(s["flavor"]["vcpus"] for s in srv["servers"] if s["OS-EXT-SRV-ATTR:host"])
+print("vcpus_used", used, "servers", on)
+print("2.88 has vcpus:", any("vcpus" in h for h in h88["hypervisors"]))
+PY
+expect_grep "hypervisors 2.87: vcpus_used adds up" "^vcpus_used \([0-9]*\) servers \1$" "$T/hv"
+expect_grep "hypervisors 2.88: no usage figures" "^2.88 has vcpus: False$" "$T/hv"
+
 # The check itself notices a broken truth: a second cut out of an interval.
 "$PYTHON3" - "$T/sim/truth.jsonl" "$T/broken" <<'PY'
 import json, os, sys
@@ -44,6 +60,21 @@ expect_grep "broken truth: message" "^error: " "$T/check2"
 cloudctl control /_control/time '{"now": "2024-01-09T10:30:00Z"}' >/dev/null
 cloudctl control /_control/time >"$T/now"
 expect_grep "time moved" '"now": "2024-01-09T10:30:00Z"' "$T/now"
+"$PYTHON3" - "$CLOUD_URL" "$tok" >"$T/hdr" <<'PY'
+import json, sys, urllib.request
+def count(when):
+    h = {"X-Auth-Token": sys.argv[2]}
+    if when:
+        h["X-Simulated-Time"] = when
+    r = urllib.request.urlopen(urllib.request.Request(sys.argv[1] +
+        "/compute/v2.1/servers/detail?all_tenants=1&changes-since=1970-01-01", headers=h))
+    return len(json.load(r)["servers"])
+print(count("2023-12-01T23:59:59Z"), count(None), count("2024-01-31T23:00:00Z"))
+PY
+read before clock after <"$T/hdr"
+expect_eq "X-Simulated-Time: nothing before the history" "$before" 0
+[ "$clock" -lt "$after" ] && pass "X-Simulated-Time: later, more servers" ||
+	fail "X-Simulated-Time: $clock at the clock, $after later"
 cloudctl control /_control/time '{"now": "noon"}' >"$T/out"
 expect_eq "bad time refused" "$?" 1
 finish

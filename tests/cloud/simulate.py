@@ -25,6 +25,8 @@ import random
 import sys
 import uuid
 
+# (no __pycache__ in the source tree, which is read-only under distcheck)
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from server import fmt_time, parse_time  # noqa: E402
 
@@ -90,8 +92,11 @@ INSTITUTIONS = [
 FIRST = ["ada", "alan", "barbara", "claude", "donald", "edsger", "frances",
          "grace", "hedy", "ivan", "john", "katherine", "leslie", "margaret",
          "niklaus", "olga", "peter", "radia", "shafi", "tim", "ursula",
-         "vint", "whitfield", "xiaoyun", "yukihiro", "zhores", "søren",
-         "josé", "zoë", "łukasz"]
+         "vint", "whitfield", "xiaoyun", "yukihiro", "zhores", "soren",
+         "jose", "zoe", "lukasz"]
+# Some projects carry names beyond ASCII, as real ones do.
+UNICODE_NAMES = ["Équipe", "Zürich", "Kraków", "São-Paulo", "Ångström",
+                 "Δέλτα", "東京", "Čapek"]
 LAST = ["lovelace", "turing", "liskov", "shannon", "knuth", "dijkstra",
         "allen", "hopper", "lamarr", "sutherland", "johnson", "lamport",
         "hamilton", "wirth", "taussky", "naur", "perlman", "goldwasser",
@@ -364,7 +369,6 @@ class World:
 
     def make_keystone(self, rng):
         kbase = self.base + "/identity/v3"
-        t0 = self.t0
         self.domain_list = []
         self.project_list = []
         self.user_list = []
@@ -467,6 +471,8 @@ class World:
             name = "%s-%s%d" % (parent["name"].split("-")[0].lower()
                                 if d == 1 else parent["name"],
                                 kinds[min(d - 1, 3)], len(self.tree))
+            if rng.random() < 0.05:
+                name = "%s-%d" % (rng.choice(UNICODE_NAMES), len(self.tree))
             p = project(name, moc, parent["id"],
                         "%s of %s" % (kinds[min(d - 1, 3)], parent["name"]))
             depth[p["id"]] = d + 1
@@ -839,7 +845,34 @@ class World:
                 for f in self.flavor_list]
 
     def hypervisors(self, now):
-        return self.hypervisor_list
+        """Hypervisors with the usage figures Nova drops from 2.88 on."""
+        used = {h: [0, 0, 0, 0] for h in self.hosts}
+        for inst in self.instances:
+            if inst.created > now:
+                continue
+            t, sit, flavor, host = self.state_at(inst, now)
+            if sit in ("deleted", "shelved_offloaded") or not host:
+                continue
+            u = used[host]
+            u[0] += flavor["vcpus"]
+            u[1] += flavor["ram"]
+            u[2] += flavor["disk"]
+            u[3] += 1
+        out = []
+        for h in self.hypervisor_list:
+            vc, ram, disk, n = used[h["hypervisor_hostname"]]
+            out.append(dict(h, _legacy={
+                "cpu_info": {"arch": "x86_64", "model": "EPYC-Rome",
+                             "vendor": "AMD", "features": [],
+                             "topology": {"cores": 32, "threads": 2,
+                                          "sockets": 2}},
+                "current_workload": 0, "disk_available_least": 4000 - disk,
+                "free_disk_gb": 4000 - disk,
+                "free_ram_mb": 1048576 - ram, "local_gb": 4000,
+                "local_gb_used": disk, "memory_mb": 1048576,
+                "memory_mb_used": ram, "running_vms": n, "vcpus": 128,
+                "vcpus_used": vc}))
+        return out
 
     def images(self, now):
         return self.image_list
