@@ -39,6 +39,12 @@ expect_eq "truncate: the cut body is not written" \
 	"$(jq -c 'select(.type == "page") | .body.flavors | length' "$T/truncate.jsonl")" \
 	"$(jq '.response.body.flavors | length' "$ZED/nova-flavors-detail-all-2.61.json")"
 
+heals malformed '{"fault": "malformed", "match": "/volumes/detail"}' \
+	'/volumes/detail.* 200 malformed$' -r block-storage/volumes
+expect_eq "malformed: only the good body written" \
+	"$(jq -c 'select(.type == "page") | .body.volumes | length' "$T/malformed.jsonl")" \
+	"$(jq '.response.body.volumes | length' "$ZED/cinder-volumes-detail-all-3.60.json")"
+
 heals reset '{"fault": "reset", "match": "/subnets"}' \
 	'/subnets.* reset$' -r network/subnets
 
@@ -78,6 +84,13 @@ expect_grep "503 forever: message" \
 expect_eq "503 forever: error page kept" \
 	"$(jq -c 'select(.resource == "volumes") | [.status, (.body | keys)]' "$T/down503.jsonl")" \
 	'[503,["computeFault"]]'
+reset_faults
+
+inject '{"fault": "malformed", "match": "/os-hypervisors", "count": 100}'
+fetch downbad --retries 1 -r compute/hypervisors
+expect_eq "malformed forever: exit 75" "$(fetch_status downbad)" 75
+expect_grep "malformed forever: message" "compute/hypervisors: malformed body from .*/os-hypervisors/detail" "$T/downbad.err"
+expect_eq "malformed forever: no page" "$(grep -c '"type":"page"' "$T/downbad.jsonl")" 0
 reset_faults
 
 inject '{"fault": "reset", "match": "/routers", "count": 100}'
