@@ -31,171 +31,183 @@
 #include "rtime.h"
 #include "util.h"
 
-#define DEFAULT_COMPUTE_MV	"2.79"
-#define DEFAULT_VOLUME_MV	"3.50"
-#define MAX_BODY		((size_t)512 * 1024 * 1024)
+#define DEFAULT_COMPUTE_MV "2.79"
+#define DEFAULT_VOLUME_MV "3.50"
+#define MAX_BODY ((size_t)512 * 1024 * 1024)
 /* Servers may change while the last run read them: look back a little. */
-#define STATE_MARGIN		300
+#define STATE_MARGIN 300
 
 enum svc { SVC_IDENTITY, SVC_COMPUTE, SVC_NETWORK, SVC_VOLUME, NSVC };
 
 static const char *const svc_names[NSVC] = {
-	"identity", "compute", "network", "block-storage"
-};
-static const char *const identity_types[] = { "identity", NULL };
-static const char *const compute_types[] = { "compute", NULL };
-static const char *const network_types[] = { "network", NULL };
+    "identity", "compute", "network", "block-storage"};
+static const char *const identity_types[] = {"identity", NULL};
+static const char *const compute_types[] = {"compute", NULL};
+static const char *const network_types[] = {"network", NULL};
 static const char *const volume_types[] = {
-	"block-storage", "volumev3", "volume", NULL
-};
+    "block-storage", "volumev3", "volume", NULL};
 static const char *const *const svc_types[NSVC] = {
-	identity_types, compute_types, network_types, volume_types
-};
+    identity_types, compute_types, network_types, volume_types};
 
 enum rflag {
-	R_PAGED = 1,		/* takes limit=N and pages */
-	R_DEFAULT = 2,		/* in the default selection */
-	R_IMPLIED = 4,		/* selected with the one before it */
-	R_WINDOW = 8		/* needs --since and --until */
+	R_PAGED = 1,   /* takes limit=N and pages */
+	R_DEFAULT = 2, /* in the default selection */
+	R_IMPLIED = 4, /* selected with the one before it */
+	R_WINDOW = 8   /* needs --since and --until */
 };
 
 struct rdef {
-	const char	*name;		/* "compute/servers" */
-	enum svc	 svc;
-	const char	*path;		/* after the endpoint; NULL: per server */
-	int		 flags;
+	const char *name; /* "compute/servers" */
+	enum svc svc;
+	const char *path; /* after the endpoint; NULL: per server */
+	int flags;
 };
 
-enum {
-	R_SERVERS = 6, R_ACTIONS = 7, R_ACTION = 8
-};
+enum { R_SERVERS = 6, R_ACTIONS = 7, R_ACTION = 8 };
 
 static const struct rdef rdefs[] = {
-	{ "identity/domains", SVC_IDENTITY, "/domains", R_DEFAULT },
-	{ "identity/projects", SVC_IDENTITY, "/projects", R_DEFAULT },
-	{ "identity/users", SVC_IDENTITY, "/users", R_DEFAULT },
-	{ "identity/role_assignments", SVC_IDENTITY,
-	    "/role_assignments?include_names=1", R_DEFAULT },
-	{ "identity/regions", SVC_IDENTITY, "/regions", 0 },
-	{ "compute/flavors", SVC_COMPUTE, "/flavors/detail?is_public=None",
-	    R_PAGED | R_DEFAULT },
-	{ "compute/servers", SVC_COMPUTE, "/servers/detail?all_tenants=1",
-	    R_PAGED | R_DEFAULT },
-	{ "compute/instance_actions", SVC_COMPUTE, NULL, R_PAGED | R_DEFAULT },
-	{ "compute/instance_action", SVC_COMPUTE, NULL, R_IMPLIED },
-	{ "compute/tenant_usage", SVC_COMPUTE,
-	    "/os-simple-tenant-usage?detailed=1", R_PAGED | R_WINDOW },
-	{ "compute/hypervisors", SVC_COMPUTE, "/os-hypervisors/detail",
-	    R_PAGED },
-	{ "network/networks", SVC_NETWORK, "/networks", R_PAGED | R_DEFAULT },
-	{ "network/subnets", SVC_NETWORK, "/subnets", R_PAGED | R_DEFAULT },
-	{ "network/routers", SVC_NETWORK, "/routers", R_PAGED | R_DEFAULT },
-	{ "network/floatingips", SVC_NETWORK, "/floatingips",
-	    R_PAGED | R_DEFAULT },
-	{ "network/ports", SVC_NETWORK, "/ports", R_PAGED | R_DEFAULT },
-	{ "block-storage/volumes", SVC_VOLUME,
-	    "/volumes/detail?all_tenants=1", R_PAGED | R_DEFAULT },
-	{ "block-storage/snapshots", SVC_VOLUME,
-	    "/snapshots/detail?all_tenants=1", R_PAGED | R_DEFAULT },
-	{ "block-storage/types", SVC_VOLUME, "/types?is_public=None",
-	    R_DEFAULT },
-	{ "block-storage/attachments", SVC_VOLUME,
-	    "/attachments?all_tenants=1", R_PAGED },
+    {"identity/domains", SVC_IDENTITY, "/domains", R_DEFAULT},
+    {"identity/projects", SVC_IDENTITY, "/projects", R_DEFAULT},
+    {"identity/users", SVC_IDENTITY, "/users", R_DEFAULT},
+    {"identity/role_assignments", SVC_IDENTITY,
+        "/role_assignments?include_names=1", R_DEFAULT},
+    {"identity/regions", SVC_IDENTITY, "/regions", 0},
+    {"compute/flavors", SVC_COMPUTE, "/flavors/detail?is_public=None",
+        R_PAGED | R_DEFAULT},
+    {"compute/servers", SVC_COMPUTE, "/servers/detail?all_tenants=1",
+        R_PAGED | R_DEFAULT},
+    {"compute/instance_actions", SVC_COMPUTE, NULL, R_PAGED | R_DEFAULT},
+    {"compute/instance_action", SVC_COMPUTE, NULL, R_IMPLIED},
+    {"compute/tenant_usage", SVC_COMPUTE, "/os-simple-tenant-usage?detailed=1",
+        R_PAGED | R_WINDOW},
+    {"compute/hypervisors", SVC_COMPUTE, "/os-hypervisors/detail", R_PAGED},
+    {"network/networks", SVC_NETWORK, "/networks", R_PAGED | R_DEFAULT},
+    {"network/subnets", SVC_NETWORK, "/subnets", R_PAGED | R_DEFAULT},
+    {"network/routers", SVC_NETWORK, "/routers", R_PAGED | R_DEFAULT},
+    {"network/floatingips", SVC_NETWORK, "/floatingips", R_PAGED | R_DEFAULT},
+    {"network/ports", SVC_NETWORK, "/ports", R_PAGED | R_DEFAULT},
+    {"block-storage/volumes", SVC_VOLUME, "/volumes/detail?all_tenants=1",
+        R_PAGED | R_DEFAULT},
+    {"block-storage/snapshots", SVC_VOLUME, "/snapshots/detail?all_tenants=1",
+        R_PAGED | R_DEFAULT},
+    {"block-storage/types", SVC_VOLUME, "/types?is_public=None", R_DEFAULT},
+    {"block-storage/attachments", SVC_VOLUME, "/attachments?all_tenants=1",
+        R_PAGED},
 };
-#define NRES	(sizeof(rdefs) / sizeof(rdefs[0]))
+#define NRES (sizeof(rdefs) / sizeof(rdefs[0]))
 
 /* What happened to one resource in this run. */
 struct rstate {
-	int		 selected;
-	int		 failed;
-	int		 temporary;	/* every failure was a temporary one */
-	long		 status;
-	char		*error;
-	unsigned long	 failures;
-	unsigned long	 pages;
+	int selected;
+	int failed;
+	int temporary; /* every failure was a temporary one */
+	long status;
+	char *error;
+	unsigned long failures;
+	unsigned long pages;
 };
 
 enum jkind { J_TOKEN, J_PAGE };
 
 struct job {
-	enum jkind	 kind;
-	int		 res;		/* index into rdefs */
-	unsigned	 page;
-	char		*server_id;
-	char		*request_id;
-	int		 changes;	/* the changes-since server listing */
-	struct job	*next_parked;
-	struct http_req	*req;
+	enum jkind kind;
+	int res; /* index into rdefs */
+	unsigned page;
+	char *server_id;
+	char *request_id;
+	int changes; /* the changes-since server listing */
+	struct job *next_parked;
+	struct http_req *req;
 };
 
 static struct {
 	/* options */
-	const char	*os_cloud, *region_opt, *interface_opt, *cacert;
-	const char	*state_file;
-	const char	*compute_mv, *volume_mv;
-	int		 insecure, verbose, progress;
-	long long	 page_size, parallel, retries;
-	int64_t		 timeout_s;
-	int64_t		 since, until, changes_since;
-	int		 have_window, have_changes;
+	const char *os_cloud, *region_opt, *interface_opt, *cacert;
+	const char *state_file;
+	const char *compute_mv, *volume_mv;
+	int insecure, verbose, progress;
+	long long page_size, parallel, retries;
+	int64_t timeout_s;
+	int64_t since, until, changes_since;
+	int have_window, have_changes;
 
 	/* the run */
 	struct cloudconf conf;
 	struct http_client *http;
 	struct json_parser *json;
-	struct jw	 out;
-	struct rstate	 rs[NRES];
-	char		*endpoint[NSVC];
-	char		*region;
-	char		 run_id[64];
-	int64_t		 started_at;
-	int		 authenticated;	/* the first token came */
-	int		 reauth_used;
-	int		 reauth_pending;
-	struct job	*parked;	/* waiting for a new token */
-	char		**waiting;	/* servers whose actions are to read */
-	size_t		 nwaiting, nextwaiting, capwaiting;
-	unsigned long	 pages;
-	int64_t		 last_tick;
-	int		 tick_shown;
+	struct jw out;
+	struct rstate rs[NRES];
+	char *endpoint[NSVC];
+	char *region;
+	char run_id[64];
+	int64_t started_at;
+	int authenticated; /* the first token came */
+	int reauth_used;
+	int reauth_pending;
+	struct job *parked; /* waiting for a new token */
+	char **waiting;     /* servers whose actions are to read */
+	size_t nwaiting, nextwaiting, capwaiting;
+	unsigned long pages;
+	int64_t last_tick;
+	int tick_shown;
 } g;
 
 static void
 usage(void)
 {
-	printf("Usage: %s [OPTION]...\n"
-"Read an OpenStack cloud's usage facts (GET only) and write raw page\n"
-"envelopes, one JSON object per line, between run_start and run_end.\n"
-"\n"
-"  --os-cloud NAME          cloud in clouds.yaml (default: $OS_CLOUD)\n"
-"  --os-region-name REGION  region (default: region_name, $OS_REGION_NAME)\n"
-"  --os-interface IFACE     endpoint interface: public, internal, admin\n"
-"  --os-compute-api-version V  Nova microversion (default " DEFAULT_COMPUTE_MV ")\n"
-"  --os-volume-api-version V   Cinder microversion (default " DEFAULT_VOLUME_MV ")\n"
-"  --cacert FILE            CA bundle to verify TLS with\n"
-"  --insecure               do not verify TLS certificates (unsafe)\n"
-"  -r, --resources LIST     comma-separated resources or services to read\n"
-"  --since TIME             start of the os-simple-tenant-usage window\n"
-"  --until TIME             end of that window\n"
-"  --state FILE             remember the last complete run for changes-since\n"
-"  --changes-since TIME     servers changed since TIME (overrides --state)\n"
-"  --page-size N            items per page asked for (default 1000)\n"
-"  -j, --parallel N         requests in flight at most (default 8)\n"
-"  --retries N              retries of a failed request (default 5)\n"
-"  --timeout SECONDS        limit for one request (default 60)\n"
-"  -v, --verbose            one line on standard error per request\n"
-"  -q, --quiet              no progress line, even on a terminal\n"
-"  -h, --help               show this help and exit\n"
-"  -V, --version            show the version and exit\n"
-"\n"
-"Resources: identity/{domains,projects,users,role_assignments,regions},\n"
-"compute/{flavors,servers,instance_actions,tenant_usage,hypervisors},\n"
-"network/{networks,subnets,routers,floatingips,ports},\n"
-"block-storage/{volumes,snapshots,types,attachments}.\n"
-"Passwords and secrets come from clouds.yaml, secure.yaml or OS_*\n"
-"variables, never from the command line.\n"
-"Exit status: 0 complete run, 1 incomplete run or error, 2 usage or\n"
-"configuration error, 75 temporary failure (try again later).\n",
+	printf(
+	    "Usage: %s [OPTION]...\n"
+	    "Read an OpenStack cloud's usage facts (GET only) and write raw "
+	    "page\n"
+	    "envelopes, one JSON object per line, between run_start and "
+	    "run_end.\n"
+	    "\n"
+	    "  --os-cloud NAME          cloud in clouds.yaml (default: "
+	    "$OS_CLOUD)\n"
+	    "  --os-region-name REGION  region (default: region_name, "
+	    "$OS_REGION_NAME)\n"
+	    "  --os-interface IFACE     endpoint interface: public, internal, "
+	    "admin\n"
+	    "  --os-compute-api-version V  Nova microversion "
+	    "(default " DEFAULT_COMPUTE_MV ")\n"
+	    "  --os-volume-api-version V   Cinder microversion "
+	    "(default " DEFAULT_VOLUME_MV ")\n"
+	    "  --cacert FILE            CA bundle to verify TLS with\n"
+	    "  --insecure               do not verify TLS certificates "
+	    "(unsafe)\n"
+	    "  -r, --resources LIST     comma-separated resources or services "
+	    "to read\n"
+	    "  --since TIME             start of the os-simple-tenant-usage "
+	    "window\n"
+	    "  --until TIME             end of that window\n"
+	    "  --state FILE             remember the last complete run for "
+	    "changes-since\n"
+	    "  --changes-since TIME     servers changed since TIME (overrides "
+	    "--state)\n"
+	    "  --page-size N            items per page asked for (default "
+	    "1000)\n"
+	    "  -j, --parallel N         requests in flight at most (default "
+	    "8)\n"
+	    "  --retries N              retries of a failed request (default "
+	    "5)\n"
+	    "  --timeout SECONDS        limit for one request (default 60)\n"
+	    "  -v, --verbose            one line on standard error per "
+	    "request\n"
+	    "  -q, --quiet              no progress line, even on a terminal\n"
+	    "  -h, --help               show this help and exit\n"
+	    "  -V, --version            show the version and exit\n"
+	    "\n"
+	    "Resources: "
+	    "identity/{domains,projects,users,role_assignments,regions},\n"
+	    "compute/"
+	    "{flavors,servers,instance_actions,tenant_usage,hypervisors},\n"
+	    "network/{networks,subnets,routers,floatingips,ports},\n"
+	    "block-storage/{volumes,snapshots,types,attachments}.\n"
+	    "Passwords and secrets come from clouds.yaml, secure.yaml or OS_*\n"
+	    "variables, never from the command line.\n"
+	    "Exit status: 0 complete run, 1 incomplete run or error, 2 usage "
+	    "or\n"
+	    "configuration error, 75 temporary failure (try again later).\n",
 	    moc_progname());
 	moc_close_stdout();
 	exit(EXIT_OK);
@@ -215,7 +227,7 @@ select_word(const char *w)
 		int whole = strcmp(name, w) == 0;
 		int service = strncmp(name, w, n) == 0 && name[n] == '/' &&
 		    ((rdefs[i].flags & R_DEFAULT) ||
-		    ((rdefs[i].flags & R_WINDOW) && g.have_window));
+		        ((rdefs[i].flags & R_WINDOW) && g.have_window));
 		if (rdefs[i].flags & R_IMPLIED)
 			continue;
 		if (whole || service) {
@@ -239,20 +251,21 @@ select_resources(const char *list)
 		char *copy = moc_xstrdup(list), *save = NULL, *w;
 
 		for (w = strtok_r(copy, ", ", &save); w != NULL;
-		    w = strtok_r(NULL, ", ", &save))
+		     w = strtok_r(NULL, ", ", &save))
 			if (!select_word(w))
 				moc_usage_error("unknown resource \"%s\"", w);
 		free(copy);
 	}
 	g.rs[R_ACTION].selected = g.rs[R_ACTIONS].selected;
 	if (g.rs[R_ACTIONS].selected && !g.rs[R_SERVERS].selected)
-		moc_usage_error("compute/instance_actions needs "
+		moc_usage_error(
+		    "compute/instance_actions needs "
 		    "compute/servers (the servers to read them for)");
 	for (i = 0; i < NRES; i++)
 		if (g.rs[i].selected && (rdefs[i].flags & R_WINDOW) &&
 		    !g.have_window)
-			moc_usage_error("%s needs --since and --until",
-			    rdefs[i].name);
+			moc_usage_error(
+			    "%s needs --since and --until", rdefs[i].name);
 }
 
 /* ---------------------------------------------------------------- */
@@ -415,7 +428,8 @@ write_page(const struct job *j, const struct http_req *r, const char *body,
 		jw_number_text(&g.out, "", 0);
 		jw_flush(&g.out);
 		if (fwrite(body, 1, len, stdout) != len)
-			moc_die_sys(EXIT_DATA, "write error on standard output");
+			moc_die_sys(
+			    EXIT_DATA, "write error on standard output");
 	} else
 		jw_string(&g.out, body, len);
 	jw_object_end(&g.out);
@@ -436,7 +450,7 @@ clear_progress(void)
 	}
 }
 
-static void	feed_actions(struct http_client *);
+static void feed_actions(struct http_client *);
 
 static void
 tick(struct http_client *c, void *arg)
@@ -450,15 +464,15 @@ tick(struct http_client *c, void *arg)
 		return;
 	g.last_tick = now;
 	http_stats(c, &st);
-	fprintf(stderr, "\r%s: %lu pages, %lu requests, %lu in flight, "
-	    "%lu queued, %lu retries, %.1f MB\033[K", moc_progname(),
-	    g.pages, st.requests, st.in_flight, st.queued, st.retries,
-	    (double)st.bytes / 1e6);
+	fprintf(stderr,
+	    "\r%s: %lu pages, %lu requests, %lu in flight, "
+	    "%lu queued, %lu retries, %.1f MB\033[K",
+	    moc_progname(), g.pages, st.requests, st.in_flight, st.queued,
+	    st.retries, (double)st.bytes / 1e6);
 	g.tick_shown = 1;
 }
 
-static void
-warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void
 warn(const char *fmt, ...)
@@ -486,8 +500,7 @@ job_free(struct job *j)
 	free(j);
 }
 
-static void
-fail(int res, long status, int temporary, const char *fmt, ...)
+static void fail(int res, long status, int temporary, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void
@@ -669,16 +682,16 @@ start_action(const char *server_id, const char *request_id)
  * request ids of instance actions, and Keystone's "truncated".
  */
 struct scan {
-	int		 depth;
-	int		 kind;		/* of the current top-level member */
-	int		 top_keys;
-	int		 truncated;
-	int		 has_servers;
-	const char	*item_key;	/* "id", "request_id" or NULL */
-	char		 key[32];	/* the current key below the top */
-	char		*rel, *href, *next;
-	char		**ids;
-	size_t		 nids, capids;
+	int depth;
+	int kind; /* of the current top-level member */
+	int top_keys;
+	int truncated;
+	int has_servers;
+	const char *item_key; /* "id", "request_id" or NULL */
+	char key[32];         /* the current key below the top */
+	char *rel, *href, *next;
+	char **ids;
+	size_t nids, capids;
 };
 
 enum { K_OTHER, K_LINKS, K_ITEMS, K_TRUNCATED };
@@ -720,8 +733,8 @@ scan_string(void *ctx, const unsigned char *v, size_t len)
 	    strcmp(sc->key, sc->item_key) == 0) {
 		if (sc->nids == sc->capids) {
 			sc->capids = sc->capids ? sc->capids * 2 : 64;
-			sc->ids = moc_xrealloc(sc->ids, sc->capids *
-			    sizeof(*sc->ids));
+			sc->ids = moc_xrealloc(
+			    sc->ids, sc->capids * sizeof(*sc->ids));
 		}
 		sc->ids[sc->nids++] = moc_xstrndup((const char *)v, len);
 	}
@@ -834,10 +847,9 @@ scan_key(void *ctx, const unsigned char *k, size_t len)
 	return 1;
 }
 
-static const yajl_callbacks scan_callbacks = {
-	scan_null, scan_bool, NULL, NULL, scan_number, scan_string,
-	scan_start, scan_key, scan_end_map, scan_start, scan_end_array
-};
+static const yajl_callbacks scan_callbacks = {scan_null, scan_bool, NULL, NULL,
+    scan_number, scan_string, scan_start, scan_key, scan_end_map, scan_start,
+    scan_end_array};
 
 /* Squeeze out the whitespace between tokens of valid JSON, in place. */
 static size_t
@@ -868,8 +880,8 @@ squeeze(char *s, size_t n)
 
 /* 0 when the body is one valid JSON document; why not in err. */
 static int
-scan_body(struct scan *sc, const char *body, size_t len, char *err,
-    size_t errlen)
+scan_body(
+    struct scan *sc, const char *body, size_t len, char *err, size_t errlen)
 {
 	yajl_handle h = yajl_alloc(&scan_callbacks, NULL, sc);
 	yajl_status st;
@@ -878,8 +890,8 @@ scan_body(struct scan *sc, const char *body, size_t len, char *err,
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(h);
 	if (st != yajl_status_ok) {
-		unsigned char *e = yajl_get_error(h, 0,
-		    (const unsigned char *)body, len);
+		unsigned char *e =
+		    yajl_get_error(h, 0, (const unsigned char *)body, len);
 		snprintf(err, errlen, "%s", (const char *)e);
 		yajl_free_error(h, e);
 		yajl_free(h);
@@ -905,16 +917,20 @@ follow(const struct job *j, const char *href)
 	struct job *nj;
 
 	if (q == NULL) {
-		fail(j->res, j->req->status, 0, "next link without a query: "
-		    "%s", href);
+		fail(j->res, j->req->status, 0,
+		    "next link without a query: "
+		    "%s",
+		    href);
 		return;
 	}
 	n = base + strlen(q) + 1;
 	url = moc_xmalloc(n);
 	snprintf(url, n, "%.*s%s", (int)base, cur, q);
 	if (strcmp(url, cur) == 0) {
-		fail(j->res, j->req->status, 0, "pagination does not advance "
-		    "at %s", cur);
+		fail(j->res, j->req->status, 0,
+		    "pagination does not advance "
+		    "at %s",
+		    cur);
 		free(url);
 		return;
 	}
@@ -942,8 +958,8 @@ servers_page(const struct job *j, struct scan *sc)
 	for (i = 0; i < sc->nids; i++) {
 		if (g.nwaiting == g.capwaiting) {
 			g.capwaiting = g.capwaiting ? g.capwaiting * 2 : 1024;
-			g.waiting = moc_xrealloc(g.waiting, g.capwaiting *
-			    sizeof(*g.waiting));
+			g.waiting = moc_xrealloc(
+			    g.waiting, g.capwaiting * sizeof(*g.waiting));
 		}
 		g.waiting[g.nwaiting++] = sc->ids[i];
 		sc->ids[i] = NULL;
@@ -1003,16 +1019,16 @@ page_ok(struct job *j)
 
 	memset(&sc, 0, sizeof(sc));
 	sc.item_key = item_key(j);
-	bad = scan_body(&sc, r->body != NULL ? r->body : "", r->len, err,
-	    sizeof(err));
-	if (!bad && (sc.top_keys == 0 || (j->res == R_SERVERS &&
-	    !sc.has_servers))) {
+	bad = scan_body(
+	    &sc, r->body != NULL ? r->body : "", r->len, err, sizeof(err));
+	if (!bad &&
+	    (sc.top_keys == 0 || (j->res == R_SERVERS && !sc.has_servers))) {
 		snprintf(err, sizeof(err), "not the expected object");
 		bad = 1;
 	}
 	if (bad) {
-		snprintf(why, sizeof(why), "malformed body from %s: %s",
-		    r->url, err);
+		snprintf(why, sizeof(why), "malformed body from %s: %s", r->url,
+		    err);
 		scan_free(&sc);
 		if (http_retry(g.http, r, why) == 0)
 			return;
@@ -1022,7 +1038,8 @@ page_ok(struct job *j)
 	}
 	write_page(j, r, r->body, squeeze(r->body, r->len), 1);
 	if (sc.truncated)
-		fail(j->res, r->status, 0, "Keystone cut the list short "
+		fail(j->res, r->status, 0,
+		    "Keystone cut the list short "
 		    "(its list_limit); raise it to read every item");
 	if (j->res == R_SERVERS)
 		servers_page(j, &sc);
@@ -1054,9 +1071,11 @@ page_error(struct job *j)
 		return;
 	}
 	if (r->status == 403)
-		fail(j->res, r->status, 0, "403 Forbidden from %s: the account "
+		fail(j->res, r->status, 0,
+		    "403 Forbidden from %s: the account "
 		    "needs the admin role (or a reader role with access to "
-		    "all projects) to read this", r->url);
+		    "all projects) to read this",
+		    r->url);
 	else
 		fail(j->res, r->status, r->temporary, "HTTP status %ld from %s",
 		    r->status, r->url);
@@ -1076,7 +1095,7 @@ static void
 page_unauthorized(struct job *j)
 {
 	if (j->req->auth_gen != http_auth_gen(g.http)) {
-		submit(j);	/* sent with a token replaced since */
+		submit(j); /* sent with a token replaced since */
 		return;
 	}
 	if (g.reauth_pending) {
@@ -1091,8 +1110,10 @@ page_unauthorized(struct job *j)
 		start_token();
 		return;
 	}
-	fail(j->res, 401, 0, "401 Unauthorized from %s, even with a new "
-	    "token", j->req->url);
+	fail(j->res, 401, 0,
+	    "401 Unauthorized from %s, even with a new "
+	    "token",
+	    j->req->url);
 	job_free(j);
 }
 
@@ -1128,8 +1149,10 @@ auth_failed(struct job *j, const char *why, int status)
 	/* Mid-run: what waited for the new token fails with it. */
 	while ((p = g.parked) != NULL) {
 		g.parked = p->next_parked;
-		fail(p->res, 401, status == EXIT_TEMPFAIL, "cannot "
-		    "authenticate again: %s", why);
+		fail(p->res, 401, status == EXIT_TEMPFAIL,
+		    "cannot "
+		    "authenticate again: %s",
+		    why);
 		job_free(p);
 	}
 	g.reauth_pending = 0;
@@ -1140,15 +1163,15 @@ catalog(const struct json_value *body)
 {
 	int s;
 
-	g.region = g.conf.region_name != NULL ?
-	    moc_xstrdup(g.conf.region_name) : NULL;
+	g.region =
+	    g.conf.region_name != NULL ? moc_xstrdup(g.conf.region_name) : NULL;
 	/* The compute endpoint decides the region when none is named. */
-	g.endpoint[SVC_COMPUTE] = keystone_endpoint(body, compute_types,
-	    g.conf.interface, &g.region);
+	g.endpoint[SVC_COMPUTE] =
+	    keystone_endpoint(body, compute_types, g.conf.interface, &g.region);
 	for (s = 0; s < NSVC; s++) {
 		if (s != SVC_COMPUTE)
-			g.endpoint[s] = keystone_endpoint(body, svc_types[s],
-			    g.conf.interface, &g.region);
+			g.endpoint[s] = keystone_endpoint(
+			    body, svc_types[s], g.conf.interface, &g.region);
 	}
 	if (g.endpoint[SVC_IDENTITY] == NULL)
 		g.endpoint[SVC_IDENTITY] = moc_xstrdup(g.conf.auth_url);
@@ -1168,8 +1191,9 @@ catalog(const struct json_value *body)
 		}
 	}
 	if (g.region == NULL)
-		g.region = moc_xstrdup(g.conf.region_name != NULL ?
-		    g.conf.region_name : "RegionOne");
+		g.region =
+		    moc_xstrdup(g.conf.region_name != NULL ? g.conf.region_name
+		                                           : "RegionOne");
 }
 
 /* Resources whose service is not in the catalog: skipped, run partial. */
@@ -1184,10 +1208,11 @@ missing_services(void)
 			continue;
 		for (i = 0; i < NRES; i++)
 			if (g.rs[i].selected && rdefs[i].svc == (enum svc)s)
-				fail((int)i, 0, 0, "no %s endpoint (interface "
+				fail((int)i, 0, 0,
+				    "no %s endpoint (interface "
 				    "%s, region %s) in the service catalog; "
-				    "skipped", svc_names[s], g.conf.interface,
-				    g.region);
+				    "skipped",
+				    svc_names[s], g.conf.interface, g.region);
 	}
 }
 
@@ -1210,15 +1235,16 @@ token_done(struct job *j)
 		/* Keystone's message is not repeated: keep secrets out. */
 		snprintf(why, sizeof(why), "HTTP status %ld%s", r->status,
 		    r->status == 401 ? " (check the credentials)" : "");
-		auth_failed(j, why, r->status == 401 || r->status == 400 ||
-		    r->status == 404 ? EXIT_USAGE : EXIT_DATA);
+		auth_failed(j, why,
+		    r->status == 401 || r->status == 400 || r->status == 404
+		        ? EXIT_USAGE
+		        : EXIT_DATA);
 		job_free(j);
 		return;
 	}
 	body = json_parse(g.json, r->body != NULL ? r->body : "", r->len);
 	if (r->subject_token == NULL || body == NULL) {
-		if (http_retry(g.http, r, "no token in Keystone's answer") ==
-		    0)
+		if (http_retry(g.http, r, "no token in Keystone's answer") == 0)
 			return;
 		auth_failed(j, "no token in Keystone's answer", EXIT_TEMPFAIL);
 		job_free(j);
@@ -1289,7 +1315,7 @@ read_state(void)
 
 	if (fp == NULL) {
 		if (errno == ENOENT)
-			return;		/* the first run */
+			return; /* the first run */
 		moc_die_sys(EXIT_USAGE, "%s", g.state_file);
 	}
 	while (fgets(line, sizeof(line), fp) != NULL) {
@@ -1298,8 +1324,8 @@ read_state(void)
 		if (strncmp(line, "last_complete_start ", 20) != 0)
 			continue;
 		if (rtime_parse(line + 20, n - 20, &t) != 0)
-			moc_die(EXIT_USAGE, "%s: bad time \"%s\"",
-			    g.state_file, line + 20);
+			moc_die(EXIT_USAGE, "%s: bad time \"%s\"", g.state_file,
+			    line + 20);
 		if (!g.have_changes) {
 			g.changes_since = t - STATE_MARGIN;
 			g.have_changes = 1;
@@ -1320,9 +1346,10 @@ write_state(void)
 	fp = fopen(tmp, "w");
 	if (fp == NULL)
 		moc_die_sys(EXIT_DATA, "%s", tmp);
-	fprintf(fp, "# os-fetch state: the start of the last complete run\n"
-	    "cloud %s\nregion %s\nlast_complete_start %s\n", g.conf.cloud,
-	    g.region, t);
+	fprintf(fp,
+	    "# os-fetch state: the start of the last complete run\n"
+	    "cloud %s\nregion %s\nlast_complete_start %s\n",
+	    g.conf.cloud, g.region, t);
 	if (fflush(fp) != 0 || fsync(fileno(fp)) != 0 || fclose(fp) != 0)
 		moc_die_sys(EXIT_DATA, "%s", tmp);
 	if (rename(tmp, g.state_file) != 0)
@@ -1335,7 +1362,7 @@ write_state(void)
 static void
 make_run_id(void)
 {
-	unsigned char rnd[4] = { 0, 0, 0, 0 };
+	unsigned char rnd[4] = {0, 0, 0, 0};
 	char t[RTIME_BUFSIZE];
 	int fd = open("/dev/urandom", O_RDONLY);
 	size_t i, n;
@@ -1365,34 +1392,43 @@ parse_time_opt(const char *opt, const char *v)
 }
 
 enum {
-	O_CLOUD = 256, O_REGION, O_IFACE, O_CMV, O_VMV, O_CACERT,
-	O_INSECURE, O_SINCE, O_UNTIL, O_STATE, O_CHANGES, O_PAGE, O_RETRIES,
+	O_CLOUD = 256,
+	O_REGION,
+	O_IFACE,
+	O_CMV,
+	O_VMV,
+	O_CACERT,
+	O_INSECURE,
+	O_SINCE,
+	O_UNTIL,
+	O_STATE,
+	O_CHANGES,
+	O_PAGE,
+	O_RETRIES,
 	O_TIMEOUT
 };
 
 static const struct option longopts[] = {
-	{ "cacert", required_argument, NULL, O_CACERT },
-	{ "changes-since", required_argument, NULL, O_CHANGES },
-	{ "help", no_argument, NULL, 'h' },
-	{ "insecure", no_argument, NULL, O_INSECURE },
-	{ "os-cloud", required_argument, NULL, O_CLOUD },
-	{ "os-compute-api-version", required_argument, NULL, O_CMV },
-	{ "os-interface", required_argument, NULL, O_IFACE },
-	{ "os-region-name", required_argument, NULL, O_REGION },
-	{ "os-volume-api-version", required_argument, NULL, O_VMV },
-	{ "page-size", required_argument, NULL, O_PAGE },
-	{ "parallel", required_argument, NULL, 'j' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "resources", required_argument, NULL, 'r' },
-	{ "retries", required_argument, NULL, O_RETRIES },
-	{ "since", required_argument, NULL, O_SINCE },
-	{ "state", required_argument, NULL, O_STATE },
-	{ "timeout", required_argument, NULL, O_TIMEOUT },
-	{ "until", required_argument, NULL, O_UNTIL },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 }
-};
+    {"cacert", required_argument, NULL, O_CACERT},
+    {"changes-since", required_argument, NULL, O_CHANGES},
+    {"help", no_argument, NULL, 'h'},
+    {"insecure", no_argument, NULL, O_INSECURE},
+    {"os-cloud", required_argument, NULL, O_CLOUD},
+    {"os-compute-api-version", required_argument, NULL, O_CMV},
+    {"os-interface", required_argument, NULL, O_IFACE},
+    {"os-region-name", required_argument, NULL, O_REGION},
+    {"os-volume-api-version", required_argument, NULL, O_VMV},
+    {"page-size", required_argument, NULL, O_PAGE},
+    {"parallel", required_argument, NULL, 'j'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"resources", required_argument, NULL, 'r'},
+    {"retries", required_argument, NULL, O_RETRIES},
+    {"since", required_argument, NULL, O_SINCE},
+    {"state", required_argument, NULL, O_STATE},
+    {"timeout", required_argument, NULL, O_TIMEOUT},
+    {"until", required_argument, NULL, O_UNTIL},
+    {"verbose", no_argument, NULL, 'v'}, {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0}};
 
 /* The option's name only, never a value given with it. */
 static void
@@ -1417,68 +1453,99 @@ parse_options(int argc, char **argv)
 	g.timeout_s = 60;
 	/* getopt's own messages would repeat "--password=..." whole. */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":hj:qr:vV", longopts, NULL)) !=
-	    -1) {
+	while (
+	    (ch = getopt_long(argc, argv, ":hj:qr:vV", longopts, NULL)) != -1) {
 		switch (ch) {
-		case O_CACERT: g.cacert = optarg; break;
+		case O_CACERT:
+			g.cacert = optarg;
+			break;
 		case O_CHANGES:
-			g.changes_since = parse_time_opt("--changes-since",
-			    optarg);
+			g.changes_since =
+			    parse_time_opt("--changes-since", optarg);
 			g.have_changes = 1;
 			break;
-		case 'h': usage(); break;
-		case O_INSECURE: g.insecure = 1; break;
-		case O_CLOUD: g.os_cloud = optarg; break;
-		case O_CMV: g.compute_mv = optarg; break;
-		case O_IFACE: g.interface_opt = optarg; break;
-		case O_REGION: g.region_opt = optarg; break;
-		case O_VMV: g.volume_mv = optarg; break;
+		case 'h':
+			usage();
+			break;
+		case O_INSECURE:
+			g.insecure = 1;
+			break;
+		case O_CLOUD:
+			g.os_cloud = optarg;
+			break;
+		case O_CMV:
+			g.compute_mv = optarg;
+			break;
+		case O_IFACE:
+			g.interface_opt = optarg;
+			break;
+		case O_REGION:
+			g.region_opt = optarg;
+			break;
+		case O_VMV:
+			g.volume_mv = optarg;
+			break;
 		case O_PAGE:
 			if (moc_parse_int(optarg, 1, 100000, &g.page_size))
 				moc_usage_error("--page-size: not a number "
-				    "from 1 to 100000: \"%s\"", optarg);
+				                "from 1 to 100000: \"%s\"",
+				    optarg);
 			break;
 		case 'j':
 			if (moc_parse_int(optarg, 1, 256, &g.parallel))
 				moc_usage_error("--parallel: not a number "
-				    "from 1 to 256: \"%s\"", optarg);
+				                "from 1 to 256: \"%s\"",
+				    optarg);
 			break;
-		case 'q': quiet = 1; break;
-		case 'r': resources = optarg; break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'r':
+			resources = optarg;
+			break;
 		case O_RETRIES:
 			if (moc_parse_int(optarg, 0, 100, &g.retries))
 				moc_usage_error("--retries: not a number "
-				    "from 0 to 100: \"%s\"", optarg);
+				                "from 0 to 100: \"%s\"",
+				    optarg);
 			break;
 		case O_SINCE:
 			g.since = parse_time_opt("--since", optarg);
 			have_since = 1;
 			break;
-		case O_STATE: g.state_file = optarg; break;
+		case O_STATE:
+			g.state_file = optarg;
+			break;
 		case O_TIMEOUT:
 			if (moc_parse_duration(optarg, &g.timeout_s) != 0 ||
 			    g.timeout_s < 1)
 				moc_usage_error("--timeout: not a duration: "
-				    "\"%s\"", optarg);
+				                "\"%s\"",
+				    optarg);
 			break;
 		case O_UNTIL:
 			g.until = parse_time_opt("--until", optarg);
 			have_until = 1;
 			break;
-		case 'v': g.verbose = 1; break;
-		case 'V': moc_print_version(); break;
+		case 'v':
+			g.verbose = 1;
+			break;
+		case 'V':
+			moc_print_version();
+			break;
 		case ':':
 			bad_option("option needs a value", argv[optind - 1]);
 			break;
 		default:
-			bad_option("unrecognized option", optopt != 0 ?
-			    NULL : argv[optind - 1]);
+			bad_option("unrecognized option",
+			    optopt != 0 ? NULL : argv[optind - 1]);
 			break;
 		}
 	}
 	/* Not quoted: it may be a password typed where it does not belong. */
 	if (optind < argc)
-		moc_usage_error("unexpected argument (os-fetch takes options "
+		moc_usage_error(
+		    "unexpected argument (os-fetch takes options "
 		    "only; passwords and secrets belong in clouds.yaml, "
 		    "secure.yaml or OS_* variables)");
 	if (have_since != have_until)
@@ -1513,11 +1580,13 @@ configure(void)
 	if (g.insecure)
 		g.conf.insecure = 1;
 	if (g.compute_mv == NULL)
-		g.compute_mv = g.conf.compute_api_version != NULL ?
-		    g.conf.compute_api_version : DEFAULT_COMPUTE_MV;
+		g.compute_mv = g.conf.compute_api_version != NULL
+		    ? g.conf.compute_api_version
+		    : DEFAULT_COMPUTE_MV;
 	if (g.volume_mv == NULL)
-		g.volume_mv = g.conf.volume_api_version != NULL ?
-		    g.conf.volume_api_version : DEFAULT_VOLUME_MV;
+		g.volume_mv = g.conf.volume_api_version != NULL
+		    ? g.conf.volume_api_version
+		    : DEFAULT_VOLUME_MV;
 	if (g.conf.insecure)
 		moc_warn("warning: TLS certificates are not verified");
 }

@@ -22,17 +22,17 @@
 #include "util.h"
 
 struct ydoc {
-	yaml_document_t	 doc;
-	int		 loaded;
-	yaml_node_t	*cloud;		/* clouds.<name>, or NULL */
-	char		 path[4096];
+	yaml_document_t doc;
+	int loaded;
+	yaml_node_t *cloud; /* clouds.<name>, or NULL */
+	char path[4096];
 };
 
 int
 cloudconf_search_path(const char *base, char paths[][4096], int max)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	const char *exts[] = { "yaml", "yml" };
+	const char *exts[] = {"yaml", "yml"};
 	char dirs[3][3072];
 	int nd = 0, n = 0, i, j;
 
@@ -40,13 +40,13 @@ cloudconf_search_path(const char *base, char paths[][4096], int max)
 	if (xdg != NULL && *xdg != '\0')
 		snprintf(dirs[nd++], sizeof(dirs[0]), "%s/openstack", xdg);
 	else if (home != NULL && *home != '\0')
-		snprintf(dirs[nd++], sizeof(dirs[0]), "%s/.config/openstack",
-		    home);
+		snprintf(
+		    dirs[nd++], sizeof(dirs[0]), "%s/.config/openstack", home);
 	snprintf(dirs[nd++], sizeof(dirs[0]), "/etc/openstack");
 	for (i = 0; i < nd; i++)
 		for (j = 0; j < 2 && n < max; j++)
-			if (snprintf(paths[n], 4096, "%s/%s.%s", dirs[i],
-			    base, exts[j]) < 4096)
+			if (snprintf(paths[n], 4096, "%s/%s.%s", dirs[i], base,
+			        exts[j]) < 4096)
 				n++;
 	return n;
 }
@@ -59,7 +59,7 @@ map_get(yaml_document_t *d, yaml_node_t *m, const char *key)
 	if (m == NULL || m->type != YAML_MAPPING_NODE)
 		return NULL;
 	for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
-	    p++) {
+	     p++) {
 		yaml_node_t *k = yaml_document_get_node(d, p->key);
 		if (k != NULL && k->type == YAML_SCALAR_NODE &&
 		    strcmp((const char *)k->data.scalar.value, key) == 0)
@@ -76,8 +76,8 @@ scalar(yaml_node_t *n)
 	/* "~" and an empty plain scalar are YAML's null. */
 	if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
 	    (n->data.scalar.length == 0 ||
-	    strcmp((const char *)n->data.scalar.value, "~") == 0 ||
-	    strcmp((const char *)n->data.scalar.value, "null") == 0))
+	        strcmp((const char *)n->data.scalar.value, "~") == 0 ||
+	        strcmp((const char *)n->data.scalar.value, "null") == 0))
 		return NULL;
 	return (const char *)n->data.scalar.value;
 }
@@ -101,8 +101,8 @@ load_first(const char *base, const char *envvar, struct ydoc *y, char *err,
 		if (fp == NULL) {
 			if (errno == ENOENT || errno == ENOTDIR)
 				continue;
-			snprintf(err, errlen, "%s: %s", paths[i],
-			    strerror(errno));
+			snprintf(
+			    err, errlen, "%s: %s", paths[i], strerror(errno));
 			return -1;
 		}
 		memcpy(y->path, paths[i], sizeof(y->path));
@@ -181,8 +181,8 @@ region_from_yaml(struct ydoc *ys, int nys, struct cloudconf *c)
 		if (l == NULL || l->type != YAML_SEQUENCE_NODE ||
 		    l->data.sequence.items.start == l->data.sequence.items.top)
 			continue;
-		first = yaml_document_get_node(&ys[i].doc,
-		    *l->data.sequence.items.start);
+		first = yaml_document_get_node(
+		    &ys[i].doc, *l->data.sequence.items.start);
 		if (first != NULL && first->type == YAML_MAPPING_NODE)
 			first = map_get(&ys[i].doc, first, "name");
 		c->region_name = dup_or_null(scalar(first));
@@ -192,9 +192,9 @@ region_from_yaml(struct ydoc *ys, int nys, struct cloudconf *c)
 static int
 is_false(const char *v)
 {
-	return v != NULL && (strcasecmp(v, "false") == 0 ||
-	    strcasecmp(v, "no") == 0 || strcmp(v, "0") == 0 ||
-	    strcasecmp(v, "off") == 0);
+	return v != NULL &&
+	    (strcasecmp(v, "false") == 0 || strcasecmp(v, "no") == 0 ||
+	        strcmp(v, "0") == 0 || strcasecmp(v, "off") == 0);
 }
 
 static void
@@ -211,25 +211,23 @@ fields_from_yaml(struct ydoc *ys, int nys, struct cloudconf *c)
 	from_yaml(ys, nys, &c->user_domain_id, "auth", "user_domain_id");
 	from_yaml(ys, nys, &c->project_name, "auth", "project_name");
 	from_yaml(ys, nys, &c->project_id, "auth", "project_id");
-	from_yaml(ys, nys, &c->project_domain_name, "auth",
-	    "project_domain_name");
-	from_yaml(ys, nys, &c->project_domain_id, "auth",
-	    "project_domain_id");
+	from_yaml(
+	    ys, nys, &c->project_domain_name, "auth", "project_domain_name");
+	from_yaml(ys, nys, &c->project_domain_id, "auth", "project_domain_id");
 	from_yaml(ys, nys, &c->domain_name, "auth", "domain_name");
 	from_yaml(ys, nys, &c->domain_id, "auth", "domain_id");
 	from_yaml(ys, nys, &c->system_scope, "auth", "system_scope");
-	from_yaml(ys, nys, &c->app_cred_id, "auth",
-	    "application_credential_id");
-	from_yaml(ys, nys, &c->app_cred_name, "auth",
-	    "application_credential_name");
+	from_yaml(
+	    ys, nys, &c->app_cred_id, "auth", "application_credential_id");
+	from_yaml(
+	    ys, nys, &c->app_cred_name, "auth", "application_credential_name");
 	from_yaml(ys, nys, &c->app_cred_secret, "auth",
 	    "application_credential_secret");
 	from_yaml(ys, nys, &c->interface, NULL, "interface");
 	from_yaml(ys, nys, &c->cacert, NULL, "cacert");
-	from_yaml(ys, nys, &c->compute_api_version, NULL,
-	    "compute_api_version");
-	from_yaml(ys, nys, &c->volume_api_version, NULL,
-	    "volume_api_version");
+	from_yaml(
+	    ys, nys, &c->compute_api_version, NULL, "compute_api_version");
+	from_yaml(ys, nys, &c->volume_api_version, NULL, "volume_api_version");
 	from_yaml(ys, nys, &verify, NULL, "verify");
 	c->insecure = is_false(verify);
 	free(verify);
@@ -282,14 +280,14 @@ normalise(struct cloudconf *c)
 	if (n > 3 && strcmp(c->interface + n - 3, "URL") == 0)
 		c->interface[n - 3] = '\0';
 	if (c->auth_type == NULL)
-		c->auth_type = moc_xstrdup(c->app_cred_id != NULL ||
-		    c->app_cred_name != NULL ? "v3applicationcredential" :
-		    "password");
+		c->auth_type = moc_xstrdup(
+		    c->app_cred_id != NULL || c->app_cred_name != NULL
+		        ? "v3applicationcredential"
+		        : "password");
 }
 
 int
-cloudconf_load(struct cloudconf *c, const char *cloud, char *err,
-    size_t errlen)
+cloudconf_load(struct cloudconf *c, const char *cloud, char *err, size_t errlen)
 {
 	struct ydoc ys[2];
 	int r, i, rc = -1;
@@ -304,15 +302,17 @@ cloudconf_load(struct cloudconf *c, const char *cloud, char *err,
 	if (cloud != NULL) {
 		/* ys[0] is secure.yaml (it wins), ys[1] clouds.yaml. */
 		if ((r = load_first("clouds", "OS_CLIENT_CONFIG_FILE", &ys[1],
-		    err, errlen)) < 0)
+		         err, errlen)) < 0)
 			goto out;
 		if (r == 0) {
-			snprintf(err, errlen, "cloud \"%s\" asked for, but no "
-			    "clouds.yaml was found", cloud);
+			snprintf(err, errlen,
+			    "cloud \"%s\" asked for, but no "
+			    "clouds.yaml was found",
+			    cloud);
 			goto out;
 		}
-		if (load_first("secure", "OS_CLIENT_SECURE_FILE", &ys[0],
-		    err, errlen) < 0)
+		if (load_first("secure", "OS_CLIENT_SECURE_FILE", &ys[0], err,
+		        errlen) < 0)
 			goto out;
 		for (i = 0; i < 2; i++) {
 			yaml_node_t *root;
@@ -320,13 +320,15 @@ cloudconf_load(struct cloudconf *c, const char *cloud, char *err,
 			if (!ys[i].loaded)
 				continue;
 			root = yaml_document_get_root_node(&ys[i].doc);
-			ys[i].cloud = map_get(&ys[i].doc, map_get(&ys[i].doc,
-			    root, "clouds"), cloud);
+			ys[i].cloud = map_get(&ys[i].doc,
+			    map_get(&ys[i].doc, root, "clouds"), cloud);
 		}
 		if (ys[1].cloud == NULL ||
 		    ys[1].cloud->type != YAML_MAPPING_NODE) {
-			snprintf(err, errlen, "%s: no cloud \"%s\" under "
-			    "\"clouds\"", ys[1].path, cloud);
+			snprintf(err, errlen,
+			    "%s: no cloud \"%s\" under "
+			    "\"clouds\"",
+			    ys[1].path, cloud);
 			goto out;
 		}
 		c->file = moc_xstrdup(ys[1].path);
@@ -346,7 +348,8 @@ int
 cloudconf_check(const struct cloudconf *c, char *err, size_t errlen)
 {
 	if (c->auth_url == NULL) {
-		snprintf(err, errlen, "no auth_url: name a cloud with "
+		snprintf(err, errlen,
+		    "no auth_url: name a cloud with "
 		    "--os-cloud or OS_CLOUD, or set OS_AUTH_URL");
 		return -1;
 	}
@@ -354,14 +357,17 @@ cloudconf_check(const struct cloudconf *c, char *err, size_t errlen)
 	    strcmp(c->auth_type, "applicationcredential") == 0 ||
 	    strcmp(c->auth_type, "v3_application_credential") == 0) {
 		if (c->app_cred_secret == NULL) {
-			snprintf(err, errlen, "application credential without "
+			snprintf(err, errlen,
+			    "application credential without "
 			    "a secret (application_credential_secret or "
 			    "OS_APPLICATION_CREDENTIAL_SECRET)");
 			return -1;
 		}
-		if (c->app_cred_id == NULL && (c->app_cred_name == NULL ||
-		    (c->username == NULL && c->user_id == NULL))) {
-			snprintf(err, errlen, "application credential needs "
+		if (c->app_cred_id == NULL &&
+		    (c->app_cred_name == NULL ||
+		        (c->username == NULL && c->user_id == NULL))) {
+			snprintf(err, errlen,
+			    "application credential needs "
 			    "its id, or its name and the user");
 			return -1;
 		}
@@ -369,17 +375,21 @@ cloudconf_check(const struct cloudconf *c, char *err, size_t errlen)
 	}
 	if (strcmp(c->auth_type, "password") != 0 &&
 	    strcmp(c->auth_type, "v3password") != 0) {
-		snprintf(err, errlen, "auth_type \"%s\" is not supported "
-		    "(password, v3applicationcredential)", c->auth_type);
+		snprintf(err, errlen,
+		    "auth_type \"%s\" is not supported "
+		    "(password, v3applicationcredential)",
+		    c->auth_type);
 		return -1;
 	}
 	if (c->username == NULL && c->user_id == NULL) {
-		snprintf(err, errlen, "no user: set username (OS_USERNAME) "
+		snprintf(err, errlen,
+		    "no user: set username (OS_USERNAME) "
 		    "or user_id (OS_USER_ID)");
 		return -1;
 	}
 	if (c->password == NULL) {
-		snprintf(err, errlen, "no password: set it in clouds.yaml, "
+		snprintf(err, errlen,
+		    "no password: set it in clouds.yaml, "
 		    "secure.yaml or OS_PASSWORD");
 		return -1;
 	}

@@ -23,18 +23,18 @@
 #include "util.h"
 
 struct http_client {
-	struct http_opts	 o;
-	CURLM			*multi;
-	CURL			**idle;		/* easy handles ready for reuse */
-	int			 nidle;
-	struct http_req		*head, *tail;	/* waiting for a slot */
-	struct http_req		*delayed;	/* backing off */
-	int			 active;
-	unsigned long		 queued;
-	char			*auth_name, *auth_value;
-	unsigned		 auth_gen;
-	uint64_t		 rng;
-	struct http_stats	 st;
+	struct http_opts o;
+	CURLM *multi;
+	CURL **idle; /* easy handles ready for reuse */
+	int nidle;
+	struct http_req *head, *tail; /* waiting for a slot */
+	struct http_req *delayed;     /* backing off */
+	int active;
+	unsigned long queued;
+	char *auth_name, *auth_value;
+	unsigned auth_gen;
+	uint64_t rng;
+	struct http_stats st;
 };
 
 int64_t
@@ -61,10 +61,10 @@ http_new(const struct http_opts *o)
 	if (c->multi == NULL)
 		moc_die(EXIT_DATA, "cannot initialise libcurl");
 	/* Connections are per host: let all the slots reach one host. */
-	curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-	    (long)c->o.parallel);
-	curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS,
-	    (long)c->o.parallel + 4);
+	curl_multi_setopt(
+	    c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->o.parallel);
+	curl_multi_setopt(
+	    c->multi, CURLMOPT_MAXCONNECTS, (long)c->o.parallel + 4);
 	c->idle = moc_xcalloc((size_t)c->o.parallel, sizeof(*c->idle));
 	c->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^
 	    (uint64_t)http_now_ms();
@@ -146,8 +146,7 @@ http_req_free(struct http_req *r)
 }
 
 void
-http_set_auth_header(struct http_client *c, const char *name,
-    const char *value)
+http_set_auth_header(struct http_client *c, const char *name, const char *value)
 {
 	free(c->auth_name);
 	wipe_free(c->auth_value);
@@ -211,8 +210,8 @@ backoff_ms(struct http_client *c, const struct http_req *r)
 	if (b > 1)
 		b = b / 2 + (long)(rng_next(c) % (uint64_t)(b / 2 + 1));
 	if (r->retry_after_ms > b)
-		b = r->retry_after_ms > c->o.max_wait_ms ? c->o.max_wait_ms :
-		    r->retry_after_ms;
+		b = r->retry_after_ms > c->o.max_wait_ms ? c->o.max_wait_ms
+		                                         : r->retry_after_ms;
 	return b;
 }
 
@@ -251,8 +250,8 @@ on_body(char *ptr, size_t size, size_t n, void *arg)
 	if (r->cap == 0) {
 		/* Size the buffer once when the length is announced. */
 		curl_off_t cl = -1;
-		curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T,
-		    &cl);
+		curl_easy_getinfo(
+		    r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
 		if (cl > 0 && (uint64_t)cl < SIZE_MAX / 2 &&
 		    (size_t)cl >= len) {
 			r->cap = (size_t)cl + 1;
@@ -327,8 +326,9 @@ on_header(char *ptr, size_t size, size_t n, void *arg)
 		wipe_free(r->subject_token);
 		r->subject_token = v;
 	} else if ((v = header_value(ptr, len, "OpenStack-API-Version")) !=
-	    NULL || (v = header_value(ptr, len,
-	    "X-OpenStack-Nova-API-Version")) != NULL) {
+	        NULL ||
+	    (v = header_value(ptr, len, "X-OpenStack-Nova-API-Version")) !=
+	        NULL) {
 		free(r->api_version);
 		r->api_version = v;
 	} else if ((v = header_value(ptr, len, "Retry-After")) != NULL) {
@@ -370,8 +370,8 @@ build_headers(struct http_client *c, struct http_req *r)
 		size_t n = strlen(c->auth_name) + strlen(c->auth_value) + 3;
 		wipe_free(r->hdr_token);
 		r->hdr_token = moc_xmalloc(n);
-		snprintf(r->hdr_token, n, "%s: %s", c->auth_name,
-		    c->auth_value);
+		snprintf(
+		    r->hdr_token, n, "%s: %s", c->auth_name, c->auth_value);
 		h = curl_slist_append(h, r->hdr_token);
 	}
 	return h;
@@ -402,13 +402,13 @@ start(struct http_client *c, struct http_req *r)
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS,
-	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	curl_easy_setopt(
+	    e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	if (c->o.max_body > 0)
-		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
-		    (curl_off_t)c->o.max_body);
+		curl_easy_setopt(
+		    e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)c->o.max_body);
 	if (c->o.user_agent != NULL)
 		curl_easy_setopt(e, CURLOPT_USERAGENT, c->o.user_agent);
 	if (c->o.cacert != NULL)
@@ -420,8 +420,8 @@ start(struct http_client *c, struct http_req *r)
 	if (r->post != NULL) {
 		curl_easy_setopt(e, CURLOPT_POST, 1L);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->post);
-		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)r->postlen);
+		curl_easy_setopt(
+		    e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->postlen);
 	} else
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	/* The header list must outlive the transfer. */
@@ -435,8 +435,8 @@ start(struct http_client *c, struct http_req *r)
 static int
 retryable_status(long st)
 {
-	return st == 408 || st == 429 || st == 500 || st == 502 ||
-	    st == 503 || st == 504;
+	return st == 408 || st == 429 || st == 500 || st == 502 || st == 503 ||
+	    st == 504;
 }
 
 static int
@@ -461,8 +461,8 @@ retryable_curl(CURLcode rc)
 
 /* One transfer ended: retry it, or hand it to the caller. */
 static void
-finish(struct http_client *c, CURL *e, CURLcode rc, http_done_fn *done,
-    void *arg)
+finish(
+    struct http_client *c, CURL *e, CURLcode rc, http_done_fn *done, void *arg)
 {
 	struct http_req *r;
 	int retry = 0;
@@ -528,8 +528,8 @@ wake_delayed(struct http_client *c)
 }
 
 void
-http_run(struct http_client *c, http_done_fn *done, http_tick_fn *tick,
-    void *arg)
+http_run(
+    struct http_client *c, http_done_fn *done, http_tick_fn *tick, void *arg)
 {
 	for (;;) {
 		long wait = wake_delayed(c);
@@ -581,8 +581,8 @@ http_escape(const char *s)
 	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
 		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.' ||
-		    ch == '~')
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+		    ch == '.' || ch == '~')
 			out[j++] = (char)ch;
 		else {
 			out[j++] = '%';

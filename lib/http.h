@@ -15,58 +15,58 @@
 #include <stdint.h>
 
 struct http_opts {
-	int		 parallel;	/* requests in flight at most */
-	long		 timeout_ms;	/* one attempt, connect included */
-	int		 retries;	/* extra attempts after the first */
-	long		 backoff_ms;	/* first backoff; doubles each time */
-	long		 max_wait_ms;	/* cap on one wait (Retry-After too) */
-	size_t		 max_body;	/* larger bodies are refused */
-	const char	*cacert;	/* CA bundle, or NULL for the system's */
-	int		 insecure;	/* skip TLS verification (asked for) */
-	const char	*user_agent;
+	int parallel;       /* requests in flight at most */
+	long timeout_ms;    /* one attempt, connect included */
+	int retries;        /* extra attempts after the first */
+	long backoff_ms;    /* first backoff; doubles each time */
+	long max_wait_ms;   /* cap on one wait (Retry-After too) */
+	size_t max_body;    /* larger bodies are refused */
+	const char *cacert; /* CA bundle, or NULL for the system's */
+	int insecure;       /* skip TLS verification (asked for) */
+	const char *user_agent;
 };
 
 struct http_req {
 	/* Set by the caller. */
-	char		*url;		/* owned: freed by http_req_free */
-	char		*post;		/* owned; NULL for GET */
-	size_t		 postlen;
-	char		*header;	/* owned; one extra "Name: value" or NULL */
-	int		 no_auth;	/* leave out the client's auth header */
-	void		*data;		/* the caller's */
+	char *url;  /* owned: freed by http_req_free */
+	char *post; /* owned; NULL for GET */
+	size_t postlen;
+	char *header; /* owned; one extra "Name: value" or NULL */
+	int no_auth;  /* leave out the client's auth header */
+	void *data;   /* the caller's */
 
 	/* The outcome, set before the done callback runs. */
-	long		 status;	/* HTTP status; 0 when there was none */
-	char		 error[256];	/* why there was no usable answer */
-	int		 temporary;	/* failed after every retry */
-	int		 attempts;
-	unsigned	 auth_gen;	/* auth header generation it was sent with */
-	char		*body;
-	size_t		 len;
-	char		*subject_token;	/* X-Subject-Token (Keystone) */
-	char		*api_version;	/* OpenStack-API-Version */
+	long status;     /* HTTP status; 0 when there was none */
+	char error[256]; /* why there was no usable answer */
+	int temporary;   /* failed after every retry */
+	int attempts;
+	unsigned auth_gen; /* auth header generation it was sent with */
+	char *body;
+	size_t len;
+	char *subject_token; /* X-Subject-Token (Keystone) */
+	char *api_version;   /* OpenStack-API-Version */
 
 	/* The client's own. */
-	long		 retry_after_ms;
-	int64_t		 not_before;
-	size_t		 cap;
-	struct http_req	*next;
-	void		*easy;
-	void		*hdrs;
-	char		*hdr_token;
+	long retry_after_ms;
+	int64_t not_before;
+	size_t cap;
+	struct http_req *next;
+	void *easy;
+	void *hdrs;
+	char *hdr_token;
 };
 
 struct http_client;
 
-typedef void	http_done_fn(struct http_client *, struct http_req *, void *);
-typedef void	http_tick_fn(struct http_client *, void *);
+typedef void http_done_fn(struct http_client *, struct http_req *, void *);
+typedef void http_tick_fn(struct http_client *, void *);
 
-struct http_client	*http_new(const struct http_opts *);
-void			 http_free(struct http_client *);
+struct http_client *http_new(const struct http_opts *);
+void http_free(struct http_client *);
 
 /* A request with a copy of url; the caller fills the rest. */
-struct http_req		*http_req_new(const char *url, void *data);
-void			 http_req_free(struct http_req *);
+struct http_req *http_req_new(const char *url, void *data);
+void http_req_free(struct http_req *);
 
 /*
  * The header sent with every request that has no no_auth flag (a token).
@@ -74,18 +74,17 @@ void			 http_req_free(struct http_req *);
  * can tell a rejection of an old token from one of the current token.  The
  * value is wiped from memory when replaced.
  */
-void			 http_set_auth_header(struct http_client *,
-			    const char *name, const char *value);
-unsigned		 http_auth_gen(const struct http_client *);
+void http_set_auth_header(
+    struct http_client *, const char *name, const char *value);
+unsigned http_auth_gen(const struct http_client *);
 
-void			 http_submit(struct http_client *, struct http_req *);
+void http_submit(struct http_client *, struct http_req *);
 /*
  * Another attempt for a request whose answer the caller could not use (a
  * malformed body), after a backoff.  0 when queued, -1 when it has had all
  * its attempts.
  */
-int			 http_retry(struct http_client *, struct http_req *,
-			    const char *why);
+int http_retry(struct http_client *, struct http_req *, const char *why);
 
 /*
  * Runs until no request is left.  done gets each request once it has a
@@ -95,20 +94,19 @@ int			 http_retry(struct http_client *, struct http_req *,
  * NULL, runs once per turn of the loop, before the exit test: it may submit
  * requests held back (so a queue stays short) and show progress.
  */
-void			 http_run(struct http_client *, http_done_fn *done,
-			    http_tick_fn *tick, void *arg);
+void http_run(
+    struct http_client *, http_done_fn *done, http_tick_fn *tick, void *arg);
 
 /* Counters for progress and reports. */
 struct http_stats {
-	unsigned long	 requests, retries, in_flight, queued;
+	unsigned long requests, retries, in_flight, queued;
 	unsigned long long bytes;
 };
-void			 http_stats(const struct http_client *,
-			    struct http_stats *);
+void http_stats(const struct http_client *, struct http_stats *);
 
 /* Percent-encoding of one path segment or query value (owned result). */
-char			*http_escape(const char *s);
+char *http_escape(const char *s);
 /* Milliseconds of a monotonic clock. */
-int64_t			 http_now_ms(void);
+int64_t http_now_ms(void);
 
 #endif

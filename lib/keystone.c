@@ -98,7 +98,7 @@ static void
 scope(struct jw *w, const struct cloudconf *c)
 {
 	if (is_app_cred(c))
-		return;		/* the credential carries its own scope */
+		return; /* the credential carries its own scope */
 	if (c->system_scope != NULL) {
 		jw_key(w, "scope");
 		jw_object_begin(w);
@@ -117,10 +117,12 @@ scope(struct jw *w, const struct cloudconf *c)
 			jw_kv_string(w, "id", c->project_id);
 		else {
 			jw_kv_string(w, "name", c->project_name);
-			domain(w, c->project_domain_id != NULL ?
-			    c->project_domain_id : c->project_domain_name ?
-			    NULL : c->user_domain_id, c->project_domain_name ?
-			    c->project_domain_name : c->user_domain_name);
+			domain(w,
+			    c->project_domain_id != NULL ? c->project_domain_id
+			        : c->project_domain_name ? NULL
+			                                 : c->user_domain_id,
+			    c->project_domain_name ? c->project_domain_name
+			                           : c->user_domain_name);
 		}
 		jw_object_end(w);
 		jw_object_end(w);
@@ -150,8 +152,7 @@ keystone_token_body(const struct cloudconf *c, size_t *len)
 	jw_object_begin(&w);
 	jw_key(&w, "methods");
 	jw_array_begin(&w);
-	jw_cstring(&w, is_app_cred(c) ? "application_credential" :
-	    "password");
+	jw_cstring(&w, is_app_cred(c) ? "application_credential" : "password");
 	jw_array_end(&w);
 	if (is_app_cred(c)) {
 		jw_key(&w, "application_credential");
@@ -173,9 +174,9 @@ keystone_token_body(const struct cloudconf *c, size_t *len)
 		jw_object_end(&w);
 		jw_object_end(&w);
 	}
-	jw_object_end(&w);	/* identity */
+	jw_object_end(&w); /* identity */
 	scope(&w, c);
-	jw_object_end(&w);	/* auth */
+	jw_object_end(&w); /* auth */
 	jw_object_end(&w);
 	jw_flush(&w);
 	/* The writer's buffer held the secret too. */
@@ -198,11 +199,11 @@ region_matches(const struct json_value *ep, const char *region)
 }
 
 char *
-keystone_endpoint(const struct json_value *body,
-    const char *const *types, const char *interface, char **region)
+keystone_endpoint(const struct json_value *body, const char *const *types,
+    const char *interface, char **region)
 {
-	const struct json_value *cat = json_get(json_get(body, "token"),
-	    "catalog");
+	const struct json_value *cat =
+	    json_get(json_get(body, "token"), "catalog");
 	size_t i, j;
 
 	if (cat == NULL || cat->type != JSON_ARRAY)
@@ -210,8 +211,8 @@ keystone_endpoint(const struct json_value *body,
 	for (; *types != NULL; types++) {
 		for (i = 0; i < cat->len; i++) {
 			const struct json_value *svc = &cat->u.items[i];
-			const struct json_value *eps = json_get(svc,
-			    "endpoints");
+			const struct json_value *eps =
+			    json_get(svc, "endpoints");
 			const char *t = json_get_string(svc, "type");
 
 			if (t == NULL || strcmp(t, *types) != 0 ||
@@ -219,8 +220,8 @@ keystone_endpoint(const struct json_value *body,
 				continue;
 			for (j = 0; j < eps->len; j++) {
 				const struct json_value *ep = &eps->u.items[j];
-				const char *in = json_get_string(ep,
-				    "interface");
+				const char *in =
+				    json_get_string(ep, "interface");
 				const char *url = json_get_string(ep, "url");
 				const char *r;
 
@@ -233,8 +234,8 @@ keystone_endpoint(const struct json_value *body,
 				} else {
 					r = json_get_string(ep, "region_id");
 					if (r == NULL)
-						r = json_get_string(ep,
-						    "region");
+						r = json_get_string(
+						    ep, "region");
 					if (r != NULL)
 						*region = moc_xstrdup(r);
 				}
