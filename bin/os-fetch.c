@@ -127,6 +127,7 @@ static struct {
 	const char *compute_mv, *volume_mv;
 	int insecure, verbose, progress;
 	long long page_size, parallel, retries;
+	size_t spool_size;
 	int64_t timeout_s;
 	int64_t since, until, changes_since;
 	int have_window, have_changes;
@@ -180,6 +181,8 @@ usage(void)
 	    "  --since TIME             start of the os-simple-tenant-usage "
 	    "window\n"
 	    "  --until TIME             end of that window\n"
+	    "  --spool-size SIZE        keep larger bodies on disk (default "
+	    "8M)\n"
 	    "  --state FILE             remember the last complete run for "
 	    "changes-since\n"
 	    "  --changes-since TIME     servers changed since TIME (overrides "
@@ -392,16 +395,54 @@ write_context(const struct job *j)
 	jw_object_end(&g.out);
 }
 
+/* Whitespace between the tokens of valid JSON, squeezed piece by piece. */
+struct squeeze {
+	int in_string, escaped;
+};
+
+static size_t
+squeeze(struct squeeze *q, char *s, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (q->in_string) {
+			s[k++] = c;
+			if (q->escaped)
+				q->escaped = 0;
+			else if (c == '\\')
+				q->escaped = 1;
+			else if (c == '"')
+				q->in_string = 0;
+		} else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+			s[k++] = c;
+			if (c == '"')
+				q->in_string = 1;
+		}
+	}
+	return k;
+}
+
+static int
+write_chunk(char *buf, size_t n, void *arg)
+{
+	size_t k = squeeze(arg, buf, n);
+
+	if (fwrite(buf, 1, k, stdout) != k)
+		moc_die_sys(EXIT_DATA, "write error on standard output");
+	return 0;
+}
+
 /*
  * The body goes out as the service sent it, less the whitespace between
- * tokens (a page is one line): json says whether it is valid JSON (then
- * body[0..len) is already squeezed); if not, it is written as a string.
- * It is written straight from the answer's buffer, so a large page is in
- * memory once.
+ * tokens (a page is one line), when json says it is valid JSON; if not, as
+ * a string.  It goes straight from the answer's buffer or temporary file,
+ * so a large page is never copied in memory.
  */
 static void
-write_page(const struct job *j, const struct http_req *r, const char *body,
-    size_t len, int json)
+write_page(const struct job *j, struct http_req *r, int json)
 {
 	char buf[RTIME_BUFSIZE];
 	const char *slash = strchr(rdefs[j->res].name, '/');
@@ -424,14 +465,17 @@ write_page(const struct job *j, const struct http_req *r, const char *body,
 	write_context(j);
 	jw_key(&g.out, "body");
 	if (json) {
+		struct squeeze q = {0, 0};
+
 		/* An empty value closes the key; the body follows it. */
 		jw_number_text(&g.out, "", 0);
 		jw_flush(&g.out);
-		if (fwrite(body, 1, len, stdout) != len)
-			moc_die_sys(
-			    EXIT_DATA, "write error on standard output");
-	} else
-		jw_string(&g.out, body, len);
+		if (http_body_chunks(r, write_chunk, &q) != 0)
+			moc_die_sys(EXIT_DATA, "cannot read a spooled body");
+	} else if (r->body != NULL)
+		jw_string(&g.out, r->body, r->len);
+	else
+		jw_cstring(&g.out, "(a large body that is not JSON)");
 	jw_object_end(&g.out);
 	jw_end_record(&g.out);
 	g.pages++;
@@ -851,53 +895,47 @@ static const yajl_callbacks scan_callbacks = {scan_null, scan_bool, NULL, NULL,
     scan_number, scan_string, scan_start, scan_key, scan_end_map, scan_start,
     scan_end_array};
 
-/* Squeeze out the whitespace between tokens of valid JSON, in place. */
-static size_t
-squeeze(char *s, size_t n)
+struct scan_run {
+	yajl_handle h;
+	yajl_status st;
+};
+
+static int
+scan_chunk(char *buf, size_t n, void *arg)
 {
-	size_t i, k = 0;
-	int in_string = 0, escaped = 0;
+	struct scan_run *sr = arg;
 
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (in_string) {
-			s[k++] = c;
-			if (escaped)
-				escaped = 0;
-			else if (c == '\\')
-				escaped = 1;
-			else if (c == '"')
-				in_string = 0;
-		} else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-			s[k++] = c;
-			if (c == '"')
-				in_string = 1;
-		}
-	}
-	return k;
+	sr->st = yajl_parse(sr->h, (const unsigned char *)buf, n);
+	return sr->st != yajl_status_ok;
 }
 
 /* 0 when the body is one valid JSON document; why not in err. */
 static int
-scan_body(
-    struct scan *sc, const char *body, size_t len, char *err, size_t errlen)
+scan_body(struct scan *sc, struct http_req *r, char *err, size_t errlen)
 {
-	yajl_handle h = yajl_alloc(&scan_callbacks, NULL, sc);
-	yajl_status st;
+	struct scan_run sr;
+	int rc;
 
-	st = yajl_parse(h, (const unsigned char *)body, len);
-	if (st == yajl_status_ok)
-		st = yajl_complete_parse(h);
-	if (st != yajl_status_ok) {
-		unsigned char *e =
-		    yajl_get_error(h, 0, (const unsigned char *)body, len);
-		snprintf(err, errlen, "%s", (const char *)e);
-		yajl_free_error(h, e);
-		yajl_free(h);
+	sr.h = yajl_alloc(&scan_callbacks, NULL, sc);
+	sr.st = yajl_status_ok;
+	rc = http_body_chunks(r, scan_chunk, &sr);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot read the body back: %s",
+		    strerror(errno));
+		yajl_free(sr.h);
 		return -1;
 	}
-	yajl_free(h);
+	if (sr.st == yajl_status_ok)
+		sr.st = yajl_complete_parse(sr.h);
+	if (sr.st != yajl_status_ok) {
+		/* Not verbose: the text around the error is not needed. */
+		unsigned char *e = yajl_get_error(sr.h, 0, NULL, 0);
+		snprintf(err, errlen, "%s", (const char *)e);
+		yajl_free_error(sr.h, e);
+		yajl_free(sr.h);
+		return -1;
+	}
+	yajl_free(sr.h);
 	return 0;
 }
 
@@ -1019,8 +1057,7 @@ page_ok(struct job *j)
 
 	memset(&sc, 0, sizeof(sc));
 	sc.item_key = item_key(j);
-	bad = scan_body(
-	    &sc, r->body != NULL ? r->body : "", r->len, err, sizeof(err));
+	bad = scan_body(&sc, r, err, sizeof(err));
 	if (!bad &&
 	    (sc.top_keys == 0 || (j->res == R_SERVERS && !sc.has_servers))) {
 		snprintf(err, sizeof(err), "not the expected object");
@@ -1036,7 +1073,7 @@ page_ok(struct job *j)
 		job_free(j);
 		return;
 	}
-	write_page(j, r, r->body, squeeze(r->body, r->len), 1);
+	write_page(j, r, 1);
 	if (sc.truncated)
 		fail(j->res, r->status, 0,
 		    "Keystone cut the list short "
@@ -1057,13 +1094,9 @@ page_error(struct job *j)
 	struct http_req *r = j->req;
 	struct scan sc;
 	char err[256];
-	const char *body = r->body != NULL ? r->body : "";
 
 	memset(&sc, 0, sizeof(sc));
-	if (scan_body(&sc, body, r->len, err, sizeof(err)) == 0)
-		write_page(j, r, r->body, squeeze(r->body, r->len), 1);
-	else
-		write_page(j, r, body, r->len, 0);
+	write_page(j, r, scan_body(&sc, r, err, sizeof(err)) == 0);
 	scan_free(&sc);
 	if (r->status == 404 && (j->res == R_ACTIONS || j->res == R_ACTION)) {
 		/* The server went away between the listing and now. */
@@ -1276,6 +1309,7 @@ start_token(void)
 	j->req = http_req_new(url, j);
 	j->req->post = keystone_token_body(&g.conf, &j->req->postlen);
 	j->req->no_auth = 1;
+	j->req->no_spool = 1; /* the catalog is read in memory */
 	g.reauth_pending = 1;
 	http_submit(g.http, j->req);
 	free(url);
@@ -1405,7 +1439,8 @@ enum {
 	O_CHANGES,
 	O_PAGE,
 	O_RETRIES,
-	O_TIMEOUT
+	O_TIMEOUT,
+	O_SPOOL
 };
 
 static const struct option longopts[] = {
@@ -1424,6 +1459,7 @@ static const struct option longopts[] = {
     {"resources", required_argument, NULL, 'r'},
     {"retries", required_argument, NULL, O_RETRIES},
     {"since", required_argument, NULL, O_SINCE},
+    {"spool-size", required_argument, NULL, O_SPOOL},
     {"state", required_argument, NULL, O_STATE},
     {"timeout", required_argument, NULL, O_TIMEOUT},
     {"until", required_argument, NULL, O_UNTIL},
@@ -1448,6 +1484,7 @@ parse_options(int argc, char **argv)
 	int ch, quiet = 0, have_since = 0, have_until = 0;
 
 	g.page_size = 1000;
+	g.spool_size = (size_t)8 * 1024 * 1024;
 	g.parallel = 8;
 	g.retries = 5;
 	g.timeout_s = 60;
@@ -1512,6 +1549,13 @@ parse_options(int argc, char **argv)
 		case O_SINCE:
 			g.since = parse_time_opt("--since", optarg);
 			have_since = 1;
+			break;
+		case O_SPOOL:
+			if (moc_parse_size(optarg, &g.spool_size) != 0 ||
+			    g.spool_size < 1)
+				moc_usage_error("--spool-size: not a size: "
+				                "\"%s\"",
+				    optarg);
 			break;
 		case O_STATE:
 			g.state_file = optarg;
@@ -1648,6 +1692,7 @@ main(int argc, char **argv)
 	ho.backoff_ms = 500;
 	ho.max_wait_ms = 60000;
 	ho.max_body = MAX_BODY;
+	ho.spool_over = g.spool_size;
 	ho.cacert = g.conf.cacert;
 	ho.insecure = g.conf.insecure;
 	ho.user_agent = PACKAGE_NAME "-os-fetch/" PACKAGE_VERSION;

@@ -111,11 +111,21 @@ http_req_new(const char *url, void *data)
 }
 
 static void
-reset_answer(struct http_req *r)
+drop_body(struct http_req *r)
 {
 	free(r->body);
 	r->body = NULL;
 	r->len = r->cap = 0;
+	if (r->spool != NULL) {
+		fclose(r->spool);
+		r->spool = NULL;
+	}
+}
+
+static void
+reset_answer(struct http_req *r)
+{
+	drop_body(r);
 	wipe_free(r->subject_token);
 	r->subject_token = NULL;
 	free(r->api_version);
@@ -236,9 +246,43 @@ http_retry(struct http_client *c, struct http_req *r, const char *why)
 		r->temporary = 1;
 		return -1;
 	}
+	drop_body(r);
+	return 0;
+}
+
+/*
+ * A body larger than spool_over moves to an unlinked temporary file, so
+ * that an unpaged listing (Keystone's) costs disk, not memory.
+ */
+static int
+spool_start(struct http_req *r)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	FILE *fp;
+	int fd;
+
+	/* tmpfile(3) would ignore TMPDIR. */
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if (snprintf(path, sizeof(path), "%s/moc-http.XXXXXX", dir) >=
+	    (int)sizeof(path))
+		return -1;
+	if ((fd = mkstemp(path)) < 0)
+		return -1;
+	unlink(path);
+	if ((fp = fdopen(fd, "w+")) == NULL) {
+		close(fd);
+		return -1;
+	}
+	if (r->len > 0 && fwrite(r->body, 1, r->len, fp) != r->len) {
+		fclose(fp);
+		return -1;
+	}
 	free(r->body);
 	r->body = NULL;
-	r->len = r->cap = 0;
+	r->cap = 0;
+	r->spool = fp;
 	return 0;
 }
 
@@ -246,14 +290,31 @@ static size_t
 on_body(char *ptr, size_t size, size_t n, void *arg)
 {
 	struct http_req *r = arg;
-	size_t len = size * n;
+	size_t len = size * n, over = r->client->o.spool_over;
+
+	if (r->spool == NULL && over > 0 && !r->no_spool &&
+	    r->len + len > over && spool_start(r) != 0) {
+		snprintf(r->error, sizeof(r->error),
+		    "cannot keep a large body in a temporary file");
+		return 0;
+	}
+	if (r->spool != NULL) {
+		if (fwrite(ptr, 1, len, r->spool) != len) {
+			snprintf(r->error, sizeof(r->error),
+			    "cannot keep a large body in a temporary file");
+			return 0;
+		}
+		r->len += len;
+		return len;
+	}
 	if (r->cap == 0) {
 		/* Size the buffer once when the length is announced. */
 		curl_off_t cl = -1;
 		curl_easy_getinfo(
 		    r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
 		if (cl > 0 && (uint64_t)cl < SIZE_MAX / 2 &&
-		    (size_t)cl >= len) {
+		    (size_t)cl >= len &&
+		    (over == 0 || r->no_spool || (size_t)cl <= over)) {
 			r->cap = (size_t)cl + 1;
 			r->body = moc_xmalloc(r->cap);
 		}
@@ -269,6 +330,24 @@ on_body(char *ptr, size_t size, size_t n, void *arg)
 	r->len += len;
 	r->body[r->len] = '\0';
 	return len;
+}
+
+int
+http_body_chunks(
+    struct http_req *r, int (*fn)(char *, size_t, void *), void *arg)
+{
+	char buf[65536];
+	size_t n;
+	int rc;
+
+	if (r->spool == NULL)
+		return fn(r->body != NULL ? r->body : buf, r->len, arg);
+	if (fflush(r->spool) != 0 || fseek(r->spool, 0, SEEK_SET) != 0)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), r->spool)) > 0)
+		if ((rc = fn(buf, n, arg)) != 0)
+			return rc;
+	return ferror(r->spool) ? -1 : 0;
 }
 
 /* Value of a "Name: value" header line if it is the named one. */
@@ -384,6 +463,7 @@ start(struct http_client *c, struct http_req *r)
 	struct curl_slist *h;
 
 	r->easy = e;
+	r->client = c;
 	r->attempts++;
 	r->auth_gen = c->auth_gen;
 	reset_answer(r);
@@ -486,6 +566,8 @@ finish(
 		if (rc == CURLE_FILESIZE_EXCEEDED)
 			snprintf(r->error, sizeof(r->error),
 			    "body larger than %zu bytes", c->o.max_body);
+		else if (rc == CURLE_WRITE_ERROR && r->error[0] != '\0')
+			; /* on_body said why */
 		else
 			snprintf(r->error, sizeof(r->error), "%s",
 			    curl_easy_strerror(rc));

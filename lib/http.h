@@ -21,6 +21,7 @@ struct http_opts {
 	long backoff_ms;    /* first backoff; doubles each time */
 	long max_wait_ms;   /* cap on one wait (Retry-After too) */
 	size_t max_body;    /* larger bodies are refused */
+	size_t spool_over;  /* larger bodies wait in a temporary file */
 	const char *cacert; /* CA bundle, or NULL for the system's */
 	int insecure;       /* skip TLS verification (asked for) */
 	const char *user_agent;
@@ -33,6 +34,7 @@ struct http_req {
 	size_t postlen;
 	char *header; /* owned; one extra "Name: value" or NULL */
 	int no_auth;  /* leave out the client's auth header */
+	int no_spool; /* keep the body in memory, however large */
 	void *data;   /* the caller's */
 
 	/* The outcome, set before the done callback runs. */
@@ -41,8 +43,8 @@ struct http_req {
 	int temporary;   /* failed after every retry */
 	int attempts;
 	unsigned auth_gen; /* auth header generation it was sent with */
-	char *body;
-	size_t len;
+	char *body; /* NULL when the body is spooled: see http_body_chunks */
+	size_t len; /* bytes of body, in memory or spooled */
 	char *subject_token; /* X-Subject-Token (Keystone) */
 	char *api_version;   /* OpenStack-API-Version */
 
@@ -53,6 +55,8 @@ struct http_req {
 	struct http_req *next;
 	void *easy;
 	void *hdrs;
+	void *spool; /* FILE * */
+	struct http_client *client;
 	char *hdr_token;
 };
 
@@ -96,6 +100,15 @@ int http_retry(struct http_client *, struct http_req *, const char *why);
  */
 void http_run(
     struct http_client *, http_done_fn *done, http_tick_fn *tick, void *arg);
+
+/*
+ * The body, in order, in pieces the callback may modify: one piece when it
+ * is in memory, 64 KB pieces read back from its temporary file when it was
+ * larger than spool_over.  Stops early when fn returns non-zero and returns
+ * that; -1 when the file cannot be read.
+ */
+int http_body_chunks(
+    struct http_req *, int (*fn)(char *, size_t, void *), void *arg);
 
 /* Counters for progress and reports. */
 struct http_stats {

@@ -52,6 +52,20 @@ expect_eq "every action shown" \
 	"$(jq -r 'select(.resource == "instance_actions") | .body.instanceActions[].request_id' "$T/all.jsonl" | sort -u)" \
 	"$(jq -r 'select(.resource == "instance_action") | .context.request_id' "$T/all.jsonl" | sort -u)"
 
+# Bodies over --spool-size wait in TMPDIR: the same pages, no file left.
+mkdir "$T/spool"
+TMPDIR=$T/spool fetch spooled --spool-size 1K
+expect_eq "spooled run exit" "$(fetch_status spooled)" 0
+strip() { jq -c 'select(.type == "page") | del(.run_id, .fetched_at)' "$1" | sort; }
+if [ "$(strip "$T/all.jsonl")" = "$(strip "$T/spooled.jsonl")" ]; then
+	pass "spooled run: the same pages"
+else
+	fail "spooled run: other pages"
+fi
+expect_eq "spooled run: no file left in TMPDIR" "$(ls "$T/spool")" ""
+expect_eq "spooled run: servers page over 1K" \
+	"$(jq -r 'select(.resource == "servers") | .body | tostring | length > 1024' "$T/spooled.jsonl")" true
+
 # The versions the recordings of the other resources were made at.
 fetch v284 --os-compute-api-version 2.84 --os-volume-api-version 3.60 \
 	-r compute/servers,compute/instance_actions,block-storage
