@@ -48,6 +48,8 @@ cloud $((SIZE / 10))
 small_live=$live
 fetch_run small
 small_rss=$(cut -d' ' -f2 "$T/small.time")
+measure small_servers os-fetch -q -r compute/servers
+small_servers_rss=$(cut -d' ' -f2 "$T/small_servers.time")
 kill "$CLOUD_PID" 2>/dev/null; wait "$CLOUD_PID" 2>/dev/null
 
 cloud "$SIZE"
@@ -73,5 +75,6 @@ echo "  openstack server list --all-projects --long --limit -1 -f json: $cli"
 	if (b > 0) printf "  CLI server listing / os-fetch full collection: %.1fx\n", a / b }'
 [ -n "${cli_s:-}" ] && awk -v a="$cli_s" -v b="$servers_s" 'BEGIN {
 	if (b > 0) printf "  CLI server listing / os-fetch server listing: %.1fx\n", a / b }'
-echo "  os-fetch peak RSS: $small_rss KB at $small_live servers, $fetch_kb KB at $live servers"
+echo "  os-fetch peak RSS, full collection: $small_rss KB at $small_live servers, $fetch_kb KB at $live servers"
+echo "  os-fetch peak RSS, servers only:    $small_servers_rss KB at $small_live servers, $servers_kb KB at $live servers"
 exit 0
