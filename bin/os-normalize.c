@@ -61,6 +61,7 @@ struct page {
 	size_t			 index;
 	const char		*sub;		/* "attachments" inside an item */
 	size_t			 subindex;
+	const char		*prefix;	/* "flavor." for nested fields */
 	int			 damaged;
 };
 
@@ -203,9 +204,14 @@ field_fail(struct page *pg, const char *what, const char *field,
     const struct json_value *v)
 {
 	char val[80];
+	const char *pre = pg->prefix != NULL ? pg->prefix : "";
 
+	if (v == NULL) {
+		page_fail(pg, "missing field \"%s%s\"", pre, field);
+		return;
+	}
 	show_value(val, sizeof(val), v);
-	page_fail(pg, "%s in field \"%s\": %s", what, field, val);
+	page_fail(pg, "%s in field \"%s%s\": %s", what, pre, field, val);
 }
 
 /* ---- writing records ----------------------------------------------- */
@@ -712,12 +718,14 @@ server_flavor(struct page *pg, const struct json_value *it)
 		field_fail(pg, "not an object", "flavor", fl);
 		fl = NULL;
 	}
+	pg->prefix = "flavor.";
 	f_str(pg, "flavor_id", fl, "id");
 	f_str(pg, "flavor_name", fl, "original_name");
 	f_int(pg, "vcpus", fl, "vcpus");
 	f_int(pg, "ram_mb", fl, "ram");
 	f_int(pg, "disk_gb", fl, "disk");
 	f_int(pg, "ephemeral_gb", fl, "ephemeral");
+	pg->prefix = NULL;
 	gpu_from_specs(pg, json_get(fl, "extra_specs"), &g);
 	write_gpu(&g);
 }
@@ -1249,6 +1257,7 @@ event_instance(struct page *pg, const struct json_value *d, int is_instance)
 		audit = ovo_data(json_get(d, "audit_period"));
 		upd = ovo_data(json_get(d, "state_update"));
 	}
+	pg->prefix = "payload.";
 	f_str(pg, "instance_id", d, "uuid");
 	f_str(pg, "project_id", d, "tenant_id");
 	f_str(pg, "user_id", d, "user_id");
@@ -1257,14 +1266,17 @@ event_instance(struct page *pg, const struct json_value *d, int is_instance)
 	f_str(pg, "task_state", d, "task_state");
 	f_str(pg, "power_state", d, "power_state");
 	f_str(pg, "request_id", d, "request_id");
+	pg->prefix = "payload.flavor.";
 	f_str(pg, "flavor_id", fl, "flavorid");
 	f_str(pg, "flavor_name", fl, "name");
 	f_int(pg, "vcpus", fl, "vcpus");
 	f_int(pg, "ram_mb", fl, "memory_mb");
 	f_int(pg, "disk_gb", fl, "root_gb");
 	f_int(pg, "ephemeral_gb", fl, "ephemeral_gb");
+	pg->prefix = NULL;
 	gpu_from_specs(pg, json_get(fl, "extra_specs"), &g);
 	write_gpu(&g);
+	pg->prefix = "payload.";
 	f_str(pg, "host", d, "host");
 	f_str(pg, "availability_zone", d, "availability_zone");
 	f_time(pg, "created_at", d, "created_at");
@@ -1273,6 +1285,7 @@ event_instance(struct page *pg, const struct json_value *d, int is_instance)
 	f_time(pg, "deleted_at", d, "deleted_at");
 	f_time(pg, "audit_period_beginning", audit, "audit_period_beginning");
 	f_time(pg, "audit_period_ending", audit, "audit_period_ending");
+	pg->prefix = NULL;
 }
 
 /* An oslo.messaging v2 envelope carries the message as a JSON string. */
@@ -1512,11 +1525,11 @@ do_page(struct rec_reader *r, const struct json_value *rec)
 	field = envelope(&pg, rec, &why, &bad);
 	if (field != NULL && (strcmp(field, "service") == 0 ||
 	    strcmp(field, "resource") == 0)) {
-		char val[80];
-
-		show_value(val, sizeof(val), bad);
-		page_fail(&pg, "%s page envelope field \"%s\": %s",
-		    bad == NULL ? "missing" : "bad", field, val);
+		if (pg.service == NULL)
+			pg.service = "?";
+		if (pg.resource == NULL)
+			pg.resource = "?";
+		field_fail(&pg, "not a string", field, bad);
 		return;
 	}
 	h = find_handler(pg.service, pg.resource);
@@ -1626,8 +1639,14 @@ process(struct rec_reader *r)
 
 	while ((st = rec_next(r, &rec)) != REC_EOF) {
 		if (st != REC_OK) {
-			snprintf(msg, sizeof(msg), "%s: %s, line skipped",
-			    rec_where(r), rec_error(r));
+			/* yajl ends some messages with a full stop. */
+			const char *e = rec_error(r);
+			int n = (int)strlen(e);
+
+			if (n > 0 && e[n - 1] == '.')
+				n--;
+			snprintf(msg, sizeof(msg), "%s: %.*s; line skipped",
+			    rec_where(r), n, e);
 			lose(NULL, msg);
 			continue;
 		}

@@ -318,6 +318,7 @@ const struct json_value *
 json_parse(struct json_parser *p, const char *buf, size_t len)
 {
 	yajl_status st;
+	const char *ff;
 
 	arena_reset(p);
 	p->nscratch = 0;
@@ -328,6 +329,15 @@ json_parse(struct json_parser *p, const char *buf, size_t len)
 	p->errbuf[0] = '\0';
 	p->erroff = 0;
 
+	/* yajl takes a form feed for whitespace; RFC 8259 does not, and a raw
+	 * control character is not allowed inside a string either. */
+	ff = memchr(buf, '\f', len);
+	if (ff != NULL) {
+		snprintf(p->errbuf, sizeof(p->errbuf),
+		    "form feed is not JSON whitespace");
+		p->erroff = (size_t)(ff - buf);
+		return NULL;
+	}
 	st = yajl_parse(p->yajl, (const unsigned char *)buf, len);
 	if (st == yajl_status_ok)
 		/* A separator ends a bare top-level number or literal. */
