@@ -776,7 +776,7 @@ do_server(struct page *pg, const struct json_value *it)
 /* An action has finished when every event has; then it finished with the
  * last of them. */
 static void
-action_finish(struct page *pg, const struct json_value *events)
+action_finish(const struct json_value *events)
 {
 	int64_t last = INT64_MIN, t;
 	size_t i;
@@ -798,7 +798,6 @@ action_finish(struct page *pg, const struct json_value *events)
 		if (t > last)
 			last = t;
 	}
-	(void)pg;
 	jw_time(&G.out, last);
 }
 
@@ -849,7 +848,7 @@ do_instance_action(struct page *pg, const struct json_value *it)
 	f_str(pg, "action", it, "action");
 	f_str(pg, "request_id", it, "request_id");
 	f_time(pg, "start_time", it, "start_time");
-	action_finish(pg, events);
+	action_finish(events);
 	f_time(pg, "updated_at", it, "updated_at");
 	f_str(pg, "user_id", it, "user_id");
 	f_str(pg, "project_id", it, "project_id");
@@ -1485,11 +1484,15 @@ envelope(struct page *pg, const struct json_value *rec, const char **why,
 
 	*why = "missing";
 	pg->service = json_get_string(rec, "service");
-	if (pg->service == NULL)
-		return *bad = json_get(rec, "service"), "service";
 	pg->resource = json_get_string(rec, "resource");
-	if (pg->resource == NULL)
-		return *bad = json_get(rec, "resource"), "resource";
+	if (pg->service == NULL) {
+		*bad = json_get(rec, "service");
+		return "service";
+	}
+	if (pg->resource == NULL) {
+		*bad = json_get(rec, "resource");
+		return "resource";
+	}
 	pg->run_id = json_get_string(rec, "run_id");
 	pg->region = json_get_string(rec, "region");
 	run = run_find(pg->run_id, 0);

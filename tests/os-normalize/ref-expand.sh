@@ -1,4 +1,5 @@
-# The test's $ref expander (envelope.py) against nova's own expansion:
+# The test's template expanders (envelope.py): $ref against nova's own
+# expansion, and %(name)s placeholders.
 # notifications/nova-expanded/ holds what nova's json_ref.py makes of 22
 # samples; envelope.py --expand must give the same bytes.
 . "$top_srcdir/tests/lib/common.sh"
@@ -17,4 +18,13 @@ for want in "$N"/nova-expanded/*.json; do
 	fi
 done
 expect_eq "samples compared" "$n" 22
+
+# nova's api_samples templates use %(name)s placeholders; envelope.py puts
+# fixed values in their place, so a template still makes a page.
+printf '{"server": {"id": "%%(uuid)s", "created": "%%(isotime)s",\n "status": "ACTIVE"}}\n' >"$T/tpl.json"
+"$PY" "$top_srcdir/tests/os-normalize/envelope.py" --service compute \
+    --resource servers "$T/tpl.json" | os-normalize >"$T/out" 2>"$T/err"
+expect_eq "template normalized" "$?" 0
+expect_grep "placeholder id" '"id":"00000000-0000-4000-8000-0000000004' "$T/out"
+expect_grep "placeholder time" '"created_at":"2026-01-01T00:00:00Z"' "$T/out"
 finish
