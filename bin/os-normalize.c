@@ -249,6 +249,19 @@ record_begin(struct page *pg, const char *type, const char *id, size_t len)
 	jw_kv_string(w, "run_id", pg->run_id);
 }
 
+/* An item's record starts with its "id"; an item without one is skipped. */
+static int
+item_begin(struct page *pg, const struct json_value *it, const char *type)
+{
+	size_t n;
+	const char *id = item_id(pg, it, "id", &n);
+
+	if (id == NULL)
+		return 0;
+	record_begin(pg, type, id, n);
+	return 1;
+}
+
 static void
 record_end(void)
 {
@@ -523,12 +536,8 @@ write_gpu(const struct gpu *g)
 static void
 do_region(struct page *pg, const struct json_value *it)
 {
-	size_t n;
-	const char *id = item_id(pg, it, "id", &n);
-
-	if (id == NULL)
+	if (!item_begin(pg, it, "region"))
 		return;
-	record_begin(pg, "region", id, n);
 	f_str(pg, "description", it, "description");
 	f_str(pg, "parent_region_id", it, "parent_region_id");
 	record_end();
@@ -537,12 +546,8 @@ do_region(struct page *pg, const struct json_value *it)
 static void
 do_domain(struct page *pg, const struct json_value *it)
 {
-	size_t n;
-	const char *id = item_id(pg, it, "id", &n);
-
-	if (id == NULL)
+	if (!item_begin(pg, it, "domain"))
 		return;
-	record_begin(pg, "domain", id, n);
 	f_str(pg, "name", it, "name");
 	f_bool(pg, "enabled", it, "enabled");
 	f_str(pg, "description", it, "description");
@@ -574,12 +579,8 @@ project_relatives(struct page *pg, const struct json_value *it,
 static void
 do_project(struct page *pg, const struct json_value *it)
 {
-	size_t n;
-	const char *id = item_id(pg, it, "id", &n);
-
-	if (id == NULL)
+	if (!item_begin(pg, it, "project"))
 		return;
-	record_begin(pg, "project", id, n);
 	f_str(pg, "name", it, "name");
 	f_str(pg, "domain_id", it, "domain_id");
 	f_str(pg, "parent_id", it, "parent_id");
@@ -594,12 +595,8 @@ do_project(struct page *pg, const struct json_value *it)
 static void
 do_user(struct page *pg, const struct json_value *it)
 {
-	size_t n;
-	const char *id = item_id(pg, it, "id", &n);
-
-	if (id == NULL)
+	if (!item_begin(pg, it, "user"))
 		return;
-	record_begin(pg, "user", id, n);
 	f_str(pg, "name", it, "name");
 	f_str(pg, "domain_id", it, "domain_id");
 	f_str(pg, "email", it, "email");
@@ -677,12 +674,9 @@ do_flavor(struct page *pg, const struct json_value *it)
 	const struct json_value *specs = json_get(it, "extra_specs");
 	const struct json_value *swap = json_get(it, "swap");
 	struct gpu g;
-	size_t n;
-	const char *id = item_id(pg, it, "id", &n);
 
-	if (id == NULL)
+	if (!item_begin(pg, it, "flavor"))
 		return;
-	record_begin(pg, "flavor", id, n);
 	f_str(pg, "name", it, "name");
 	f_int(pg, "vcpus", it, "vcpus");
 	f_int(pg, "ram_mb", it, "ram");
@@ -954,12 +948,8 @@ do_tenant_usage(struct page *pg, const struct json_value *tu)
 static void
 do_hypervisor(struct page *pg, const struct json_value *it)
 {
-	size_t n;
-	const char *id = item_id(pg, it, "id", &n);
-
-	if (id == NULL)
+	if (!item_begin(pg, it, "hypervisor"))
 		return;
-	record_begin(pg, "hypervisor", id, n);
 	f_str(pg, "hypervisor_hostname", it, "hypervisor_hostname");
 	f_str(pg, "state", it, "state");
 	f_str(pg, "status", it, "status");
@@ -973,12 +963,8 @@ do_hypervisor(struct page *pg, const struct json_value *it)
 static void
 do_network(struct page *pg, const struct json_value *it)
 {
-	size_t n;
-	const char *id = item_id(pg, it, "id", &n);
-
-	if (id == NULL)
+	if (!item_begin(pg, it, "network"))
 		return;
-	record_begin(pg, "network", id, n);
 	f_str(pg, "name", it, "name");
 	f_str(pg, "project_id", it, first_key(it, "project_id", "tenant_id"));
 	f_str(pg, "status", it, "status");
@@ -992,12 +978,8 @@ do_network(struct page *pg, const struct json_value *it)
 static void
 do_subnet(struct page *pg, const struct json_value *it)
 {
-	size_t n;
-	const char *id = item_id(pg, it, "id", &n);
-
-	if (id == NULL)
+	if (!item_begin(pg, it, "subnet"))
 		return;
-	record_begin(pg, "subnet", id, n);
 	f_str(pg, "name", it, "name");
 	f_str(pg, "network_id", it, "network_id");
 	f_str(pg, "project_id", it, first_key(it, "project_id", "tenant_id"));
@@ -1011,12 +993,9 @@ static void
 do_router(struct page *pg, const struct json_value *it)
 {
 	const struct json_value *gw = json_get(it, "external_gateway_info");
-	size_t n;
-	const char *id = item_id(pg, it, "id", &n);
 
-	if (id == NULL)
+	if (!item_begin(pg, it, "router"))
 		return;
-	record_begin(pg, "router", id, n);
 	f_str(pg, "name", it, "name");
 	f_str(pg, "project_id", it, first_key(it, "project_id", "tenant_id"));
 	f_str(pg, "status", it, "status");
@@ -1032,12 +1011,8 @@ do_router(struct page *pg, const struct json_value *it)
 static void
 do_floatingip(struct page *pg, const struct json_value *it)
 {
-	size_t n;
-	const char *id = item_id(pg, it, "id", &n);
-
-	if (id == NULL)
+	if (!item_begin(pg, it, "floating_ip"))
 		return;
-	record_begin(pg, "floating_ip", id, n);
 	f_str(pg, "floating_ip_address", it, "floating_ip_address");
 	f_str(pg, "floating_network_id", it, "floating_network_id");
 	f_str(pg, "project_id", it, first_key(it, "project_id", "tenant_id"));
@@ -1053,12 +1028,8 @@ do_floatingip(struct page *pg, const struct json_value *it)
 static void
 do_port(struct page *pg, const struct json_value *it)
 {
-	size_t n;
-	const char *id = item_id(pg, it, "id", &n);
-
-	if (id == NULL)
+	if (!item_begin(pg, it, "port"))
 		return;
-	record_begin(pg, "port", id, n);
 	f_str(pg, "name", it, "name");
 	f_str(pg, "network_id", it, "network_id");
 	f_str(pg, "project_id", it, first_key(it, "project_id", "tenant_id"));
@@ -1148,12 +1119,8 @@ do_attachment(struct page *pg, const struct json_value *it)
 static void
 do_snapshot(struct page *pg, const struct json_value *it)
 {
-	size_t n;
-	const char *id = item_id(pg, it, "id", &n);
-
-	if (id == NULL)
+	if (!item_begin(pg, it, "snapshot"))
 		return;
-	record_begin(pg, "snapshot", id, n);
 	f_str(pg, "volume_id", it, "volume_id");
 	f_str(pg, "project_id", it, "os-extended-snapshot-attributes:project_id");
 	f_int(pg, "size_gb", it, "size");
@@ -1165,12 +1132,8 @@ do_snapshot(struct page *pg, const struct json_value *it)
 static void
 do_volume_type(struct page *pg, const struct json_value *it)
 {
-	size_t n;
-	const char *id = item_id(pg, it, "id", &n);
-
-	if (id == NULL)
+	if (!item_begin(pg, it, "volume_type"))
 		return;
-	record_begin(pg, "volume_type", id, n);
 	f_str(pg, "name", it, "name");
 	f_bool(pg, "is_public", it,
 	    first_key(it, "is_public", "os-volume-type-access:is_public"));
