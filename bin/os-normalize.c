@@ -832,13 +832,20 @@ static void
 do_instance_action(struct page *pg, const struct json_value *it)
 {
 	const struct json_value *events = json_get(it, "events");
+	const char *server = json_get_string(json_get(pg->env, "context"),
+	    "server_id");
 	size_t n;
 	const char *id = item_id(pg, it, "request_id", &n);
 
 	if (id == NULL)
 		return;
 	record_begin(pg, "instance_action", id, n);
-	f_str(pg, "instance_id", it, "instance_uuid");
+	/* The server the page was asked about, where an action omits it. */
+	if (!json_present(json_get(it, "instance_uuid")) &&
+	    server != NULL)
+		jw_kv_string(&G.out, "instance_id", server);
+	else
+		f_str(pg, "instance_id", it, "instance_uuid");
 	f_str(pg, "action", it, "action");
 	f_str(pg, "request_id", it, "request_id");
 	f_time(pg, "start_time", it, "start_time");
