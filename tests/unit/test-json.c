@@ -84,6 +84,10 @@ main(void)
 			CHECK_STR(json_string(&v->u.items[19999]), "item-19999");
 		}
 	}
+	/* A form feed is not JSON whitespace (yajl alone would accept it). */
+	CHECK(parse(p, "[\f]") == NULL);
+	CHECK(json_parser_offset(p) == 1);
+	CHECK(parse(p, "[1]") != NULL);
 	json_parser_free(p);
 	return check_done();
 }
