@@ -371,7 +371,10 @@ out_rename(struct out *o, const char *final)
 
 /* Cells. */
 
-static unsigned char needs_quotes[256];
+/* Per byte: 1 needs quotes (RFC 4180), 2 starts a formula. */
+#define CH_QUOTE	1
+#define CH_FORMULA	2
+static unsigned char char_class[256];
 
 /* A spreadsheet reads a cell spelled as a JSON number as that number. */
 static int
@@ -410,7 +413,7 @@ is_json_number(const char *s, size_t n)
 static int
 is_formula(const char *s, size_t n)
 {
-	if (n == 0 || strchr("=+-@\t\r", s[0]) == NULL || s[0] == '\0')
+	if (n == 0 || !(char_class[(unsigned char)s[0]] & CH_FORMULA))
 		return 0;
 	return !is_json_number(s, n);
 }
@@ -428,7 +431,7 @@ put_text(struct out *o, const char *s, size_t n)
 	int quote = n == 0;
 
 	for (p = s; p < end && !quote; p++)
-		quote = needs_quotes[(unsigned char)*p];
+		quote = char_class[(unsigned char)*p] & CH_QUOTE;
 	if (!quote) {
 		if (prefix)
 			out_putc(o, '\'');
@@ -1294,8 +1297,10 @@ main(int argc, char **argv)
 	argv[0] = (char *)moc_progname();	/* getopt's messages too */
 	setlocale(LC_CTYPE, "");
 	parse_options(argc, argv);
-	needs_quotes[','] = needs_quotes['"'] = 1;
-	needs_quotes['\r'] = needs_quotes['\n'] = 1;
+	char_class[','] = char_class['"'] = char_class['\n'] = CH_QUOTE;
+	char_class['\r'] = CH_QUOTE | CH_FORMULA;
+	char_class['='] = char_class['+'] = char_class['-'] = CH_FORMULA;
+	char_class['@'] = char_class['\t'] = CH_FORMULA;
 	if (opt.dir != NULL)
 		open_directory(opt.dir);
 	atexit(temps_remove);
