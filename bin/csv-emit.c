@@ -34,6 +34,7 @@
 #define MAX_TYPES	256	/* two descriptors each at worst */
 #define MAX_COLUMNS	4096	/* per type: bounds memory on hostile input */
 #define MAX_TYPE_LEN	128
+#define REWRITE_STEP	(16UL * 1024 * 1024)	/* a multiple of the page size */
 
 /*
  * Built-in column lists, in the order of moc-records(5).  The file name
@@ -986,7 +987,7 @@ copy_old_rows(struct table *t, int fd, unsigned long long size, size_t oldn)
 {
 	const char **cell = moc_xcalloc(oldn + 1, sizeof(*cell));
 	size_t *cellen = moc_xcalloc(oldn + 1, sizeof(*cellen));
-	const char *base, *p, *end;
+	const char *base, *p, *end, *done;
 	void *map;
 
 	write_header(t);
@@ -995,12 +996,17 @@ copy_old_rows(struct table *t, int fd, unsigned long long size, size_t oldn)
 	map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED)
 		moc_die_sys(EXIT_DATA, "cannot read back %s", t->out.label);
-	base = map;
+	base = done = map;
 	end = base + size;
 	p = split_row(base, end, oldn, cell, cellen);	/* the old header */
 	while (p < end) {
 		p = split_row(p, end, oldn, cell, cellen);
 		copy_row(t, cell, cellen);
+		/* Pages read are dropped, so memory stays flat here too. */
+		if ((size_t)(p - done) >= REWRITE_STEP) {
+			madvise((void *)done, REWRITE_STEP, MADV_DONTNEED);
+			done += REWRITE_STEP;
+		}
 	}
 	munmap(map, (size_t)size);
 done:
