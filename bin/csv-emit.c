@@ -170,6 +170,7 @@ struct table {
 	size_t		 hashcap;
 	const struct json_value **cells;
 	size_t		*order;		/* columns as written in the file */
+	size_t		*guess;		/* column of the n-th field last time */
 	size_t		 norder;
 	int		 headed;	/* header written */
 	int		 spilling;	/* a late field: rows go to the spill */
@@ -657,6 +658,7 @@ table_new(const char *type)
 	t->hash = moc_xcalloc(t->hashcap, sizeof(t->hash[0]));
 	t->cells = moc_xcalloc(MAX_COLUMNS, sizeof(t->cells[0]));
 	t->order = moc_xcalloc(MAX_COLUMNS, sizeof(t->order[0]));
+	t->guess = moc_xcalloc(MAX_COLUMNS, sizeof(t->guess[0]));
 	t->out.fd = t->spill.fd = -1;
 	if (t->known != NULL) {
 		add_builtin_list(t, t->known->fields, &rank);
@@ -814,6 +816,23 @@ warn_dropped(struct rec_reader *r, struct table *t, const struct json_member *m)
 	    "in field \"%s\"", rec_where(r), t->type, t->cols[c].name);
 }
 
+/*
+ * Records of a type mostly list their fields in the same order: try the
+ * column the same position held last time before hashing.
+ */
+static size_t
+column_guess(const struct table *t, size_t i, const struct json_member *m)
+{
+	if (i < MAX_COLUMNS) {
+		const struct column *c = &t->cols[t->guess[i]];
+
+		if (t->guess[i] < t->ncols && c->namelen == m->keylen &&
+		    memcmp(c->name, m->key, m->keylen) == 0)
+			return t->guess[i];
+	}
+	return column_find(t, m->key, m->keylen);
+}
+
 /* Sort a record's fields into the table's cells; 1 if one is new. */
 static int
 fill_cells(struct rec_reader *r, struct table *t, const struct json_value *rec)
@@ -832,7 +851,7 @@ fill_cells(struct rec_reader *r, struct table *t, const struct json_value *rec)
 				    "\"type\"", rec_where(r));
 			continue;
 		}
-		c = column_find(t, m->key, m->keylen);
+		c = column_guess(t, i, m);
 		if (c == (size_t)-1) {
 			if (t->strict) {
 				warn_dropped(r, t, m);
@@ -850,6 +869,8 @@ fill_cells(struct rec_reader *r, struct table *t, const struct json_value *rec)
 			    rec_where(r), m->key);
 		t->cols[c].stamp = stamp;
 		t->cells[c] = &m->value;
+		if (i < MAX_COLUMNS)
+			t->guess[i] = c;
 	}
 	return fresh;
 }
@@ -1202,6 +1223,7 @@ parse_options(int argc, char **argv)
 		{ "help",		no_argument,		NULL, 'h' },
 		{ "max-record",		required_argument,	NULL, 'm' },
 		{ "no-neutralise",	no_argument,		NULL, 'N' },
+		{ "no-neutralize",	no_argument,		NULL, 'N' },
 		{ "output",		required_argument,	NULL, 'o' },
 		{ "type",		required_argument,	NULL, 't' },
 		{ "version",		no_argument,		NULL, 'V' },

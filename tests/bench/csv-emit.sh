@@ -53,10 +53,11 @@ gen() {
 	}'
 }
 
-cols='id name project_id user_id status vm_state task_state power_state flavor_id flavor_name vcpus ram_mb disk_gb ephemeral_gb gpu_count gpu_alias created_at updated_at launched_at terminated_at deleted_at host availability_zone image_id region observed_at run_id'
+cols='id name project_id user_id status vm_state task_state power_state flavor_id flavor_name vcpus ram_mb disk_gb ephemeral_gb gpu_count gpu_alias created_at updated_at launched_at terminated_at deleted_at host availability_zone image_id region observed_at run_id valid_from valid_to'
 jqprog="select(.type == \"instance\") | [$(echo "$cols" | sed 's/\([a-z_]*\)/.\1/g; s/ /, /g')] | @csv"
 
-# measure LABEL INPUT CMD...: "MB/s peak-RSS-MiB seconds"
+# measure LABEL INPUT CMD...: prints MB/s, peak RSS and seconds; leaves the
+# MB/s in $rate and the output in $dir/out.csv.
 measure() {
 	label=$1 input=$2
 	shift 2
@@ -65,23 +66,46 @@ measure() {
 	/usr/bin/time -f %M -o "$dir/rss" "$@" <"$input" >"$dir/out.csv"
 	end=$(date +%s.%N)
 	rss=$(tail -n 1 "$dir/rss")
-	awk -v l="$label" -v s="$inbytes" -v a="$start" -v b="$end" -v r="$rss" \
-	    'BEGIN { t = b - a; printf "%-28s %9.1f MB/s %9.1f MiB peak RSS %8.2f s\n", l, s / 1048576 / t, r / 1024, t }'
+	rate=$(awk -v s="$inbytes" -v a="$start" -v b="$end" \
+	    'BEGIN { printf "%.1f", s / 1048576 / (b - a) }')
+	awk -v l="$label" -v r="$rate" -v m="$rss" -v a="$start" -v b="$end" \
+	    'BEGIN { printf "%-30s %8.1f MB/s %8.1f MiB peak RSS %8.2f s\n", l, r, m / 1024, b - a }'
+}
+
+# Both programs must write the same cells (csv-emit without neutralising,
+# since jq does not), read back with Python's csv module.
+same_cells() {
+	command -v python3 >/dev/null || return 0
+	"$prog" --type instance --no-neutralise <"$1" >"$dir/a.csv"
+	jq -r "$jqprog" <"$1" >"$dir/b.csv"
+	python3 - "$dir/a.csv" "$dir/b.csv" <<'PY' || exit 1
+import csv, sys
+a = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))[1:]
+b = list(csv.reader(open(sys.argv[2], newline="", encoding="utf-8")))
+if a != b:
+    bad = next(i for i, (x, y) in enumerate(zip(a + [None], b + [None])) if x != y)
+    sys.exit("bench: csv-emit and jq differ at row %d" % (bad + 1))
+print("same cells from csv-emit and jq: %d rows" % len(a))
+PY
 }
 
 run_size() {
 	size=$1
 	input=$dir/instances-$size.jsonl
-	echo "generating $size MB of instance records ..."
+	echo "== $size MB of instance records"
 	start=$(date +%s.%N)
 	gen "$size" >"$input"
 	end=$(date +%s.%N)
-	awk -v s="$(wc -c <"$input")" -v a="$start" -v b="$end" \
-	    'BEGIN { printf "generator: %.1f MB/s\n", s / 1048576 / (b - a) }'
-	echo "input: $(wc -c <"$input") bytes, $(wc -l <"$input") records"
-	measure "csv-emit --type ($size MB)" "$input" "$prog" --type instance
-	measure "csv-emit -d ($size MB)" "$input" "$prog" -d "$dir/d"
-	measure "jq -r @csv ($size MB)" "$input" jq -r "$jqprog"
+	awk -v s="$(wc -c <"$input")" -v n="$(wc -l <"$input")" -v a="$start" -v b="$end" \
+	    'BEGIN { printf "input: %d bytes, %d records (generated at %.1f MB/s)\n", s, n, s / 1048576 / (b - a) }'
+	[ "$size" = "$small" ] && same_cells "$input"
+	measure "csv-emit --type instance" "$input" "$prog" --type instance
+	r1=$rate
+	measure "csv-emit -d DIR (+ SHA-256)" "$input" "$prog" -d "$dir/d"
+	r2=$rate
+	measure "jq -r '[...] | @csv'" "$input" jq -r "$jqprog"
+	awk -v a="$r1" -v b="$r2" -v j="$rate" \
+	    'BEGIN { printf "csv-emit / jq: %.1fx (--type), %.1fx (-d)\n", a / j, b / j }'
 	rm -f "$input"
 }
 
