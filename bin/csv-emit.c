@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1102,14 +1103,36 @@ table_finish(struct table *t)
 		out_flush(&t->out);
 }
 
-/* Standard output mode: the finished file goes out in one piece. */
+/*
+ * Standard output mode: the finished file goes out in one piece, by
+ * sendfile(2) where the kernel can (no copy through this process).
+ */
 static void
 copy_to_stdout(struct table *t)
 {
 	char *buf = t->out.buf;
+	unsigned long long left = t->out.bytes;
+	off_t off = 0;
 	ssize_t n;
 
-	if (lseek(t->out.fd, 0, SEEK_SET) == -1)
+	if (fflush(stdout) != 0)
+		moc_die_sys(EXIT_DATA, "write error on standard output");
+	while (left > 0) {
+		n = sendfile(STDOUT_FILENO, t->out.fd, &off,
+		    left > (1UL << 30) ? (1UL << 30) : (size_t)left);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EINVAL || errno == ENOSYS))
+			break;
+		if (n == -1)
+			moc_die_sys(EXIT_DATA, "write error on standard output");
+		if (n == 0)
+			moc_die(EXIT_DATA, "temporary file: short read");
+		left -= (unsigned long long)n;
+	}
+	if (left == 0)
+		return;
+	if (lseek(t->out.fd, off, SEEK_SET) == -1)
 		moc_die_sys(EXIT_DATA, "temporary file");
 	while ((n = read(t->out.fd, buf, OUT_BUFSIZE)) != 0) {
 		if (n == -1 && errno == EINTR)

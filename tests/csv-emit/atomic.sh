@@ -107,6 +107,14 @@ TMPDIR=$T/tmp csv-emit -t instance "$T/day2.jsonl" >"$T/std.csv"
 expect_eq "--type instance" "$?" 0
 cmp -s "$T/std.csv" "$T/out/instance.csv" && pass "stdout = -d file" ||
     fail "stdout differs from -d file"
+# Appending (sendfile refuses O_APPEND; the copy falls back to write).
+echo "before" >"$T/append.csv"
+csv-emit -t instance "$T/day2.jsonl" >>"$T/append.csv"
+{ echo "before"; cat "$T/std.csv"; } | cmp -s - "$T/append.csv" &&
+    pass "stdout in append mode" || fail "stdout in append mode differs"
+csv-emit -t instance "$T/day2.jsonl" | cat >"$T/piped.csv"
+cmp -s "$T/std.csv" "$T/piped.csv" && pass "stdout to a pipe" ||
+    fail "stdout to a pipe differs"
 [ -z "$(ls -A "$T/tmp")" ] && pass "nothing left in TMPDIR" ||
     fail "left in TMPDIR: $(ls -A "$T/tmp")"
 
