@@ -592,7 +592,7 @@ column_cmp(const void *a, const void *b)
 	int d;
 
 	if (rx == -2 || ry == -2)
-		return rx == -2 ? -1 : 1;
+		return (ry == -2) - (rx == -2);
 	if (rx >= 0 || ry >= 0) {
 		if (rx >= 0 && ry >= 0)
 			return rx - ry;
