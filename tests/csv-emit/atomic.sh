@@ -60,6 +60,19 @@ expect_eq "bad record mid-stream" "$?" 1
 expect_grep "message names input and line" "bad.jsonl:2501: bad JSON" "$T/err"
 same_as_before "bad record"
 
+# The same for -o: the earlier file stays, no temporary is left.
+csv-emit -t instance -o "$T/one/instance.csv" "$T/day1.jsonl" 2>"$T/err"
+expect_eq "-o into a missing folder" "$?" 1
+mkdir "$T/one"
+csv-emit -t instance -o "$T/one/instance.csv" "$T/day1.jsonl"
+cp "$T/one/instance.csv" "$T/one-before.csv"
+csv-emit -t instance -o "$T/one/instance.csv" "$T/bad.jsonl" 2>/dev/null
+expect_eq "-o with a bad record" "$?" 1
+cmp -s "$T/one-before.csv" "$T/one/instance.csv" &&
+    [ "$(ls -A "$T/one")" = instance.csv ] &&
+    pass "-o: earlier file intact, nothing else" ||
+    fail "-o: $(ls -A "$T/one")"
+
 # Killed while reading (SIGTERM): the temporary files are removed too.
 mkfifo "$T/fifo"
 kill_run() {
