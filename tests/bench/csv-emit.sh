@@ -5,9 +5,11 @@
 #
 # Generates BENCH_MB megabytes (default 1024) of instance records like
 # those os-normalize writes, then runs, on the same file, csv-emit --type
-# instance and a jq -r program that prints the same columns with @csv.
-# Prints throughput (MB/s of input) and peak RSS (GNU time's %M) side by
-# side, at BENCH_SMALL_MB (default 100) too, so flat memory shows.
+# instance, csv-emit -d, and a jq -r program that prints the same columns
+# with @csv (checked to give the same cells).  Prints side by side the
+# throughput (MB/s of input, by wall-clock and by CPU time: on a shared
+# machine the second is the fairer ratio) and peak RSS (GNU time's %M), at
+# BENCH_SMALL_MB (default 100) too, so flat memory shows.
 # BENCH_DIR says where the data goes (default: a folder under TMPDIR).
 set -eu
 prog=${1:?usage: csv-emit.sh PATH/TO/csv-emit}
@@ -56,20 +58,24 @@ gen() {
 cols='id name project_id user_id status vm_state task_state power_state flavor_id flavor_name vcpus ram_mb disk_gb ephemeral_gb gpu_count gpu_alias created_at updated_at launched_at terminated_at deleted_at host availability_zone image_id region observed_at run_id valid_from valid_to'
 jqprog="select(.type == \"instance\") | [$(echo "$cols" | sed 's/\([a-z_]*\)/.\1/g; s/ /, /g')] | @csv"
 
-# measure LABEL INPUT CMD...: prints MB/s, peak RSS and seconds; leaves the
-# MB/s in $rate and the output in $dir/out.csv.
+# measure LABEL INPUT CMD...: prints MB/s of input by wall-clock time and
+# by CPU time (user + system: what the program itself costs, whatever else
+# runs on the machine), peak RSS and seconds.  Leaves the MB/s in $rate and
+# $cpurate, the output in $dir/out.csv.
 measure() {
 	label=$1 input=$2
 	shift 2
 	inbytes=$(wc -c <"$input")
 	start=$(date +%s.%N)
-	/usr/bin/time -f %M -o "$dir/rss" "$@" <"$input" >"$dir/out.csv"
+	/usr/bin/time -f '%M %U %S' -o "$dir/rss" "$@" <"$input" >"$dir/out.csv"
 	end=$(date +%s.%N)
-	rss=$(tail -n 1 "$dir/rss")
+	set -- $(tail -n 1 "$dir/rss")
 	rate=$(awk -v s="$inbytes" -v a="$start" -v b="$end" \
 	    'BEGIN { printf "%.1f", s / 1048576 / (b - a) }')
-	awk -v l="$label" -v r="$rate" -v m="$rss" -v a="$start" -v b="$end" \
-	    'BEGIN { printf "%-30s %8.1f MB/s %8.1f MiB peak RSS %8.2f s\n", l, r, m / 1024, b - a }'
+	cpurate=$(awk -v s="$inbytes" -v u="$2" -v y="$3" \
+	    'BEGIN { c = u + y; if (c < 0.01) c = 0.01; printf "%.1f", s / 1048576 / c }')
+	awk -v l="$label" -v r="$rate" -v c="$cpurate" -v m="$1" -v a="$start" -v b="$end" \
+	    'BEGIN { printf "%-30s %7.1f MB/s %7.1f MB/s CPU %7.1f MiB RSS %7.2f s\n", l, r, c, m / 1024, b - a }'
 }
 
 # Both programs must write the same cells (csv-emit without neutralising,
@@ -100,12 +106,12 @@ run_size() {
 	    'BEGIN { printf "input: %d bytes, %d records (generated at %.1f MB/s)\n", s, n, s / 1048576 / (b - a) }'
 	[ "$size" = "$small" ] && same_cells "$input"
 	measure "csv-emit --type instance" "$input" "$prog" --type instance
-	r1=$rate
+	r1=$rate c1=$cpurate
 	measure "csv-emit -d DIR (+ SHA-256)" "$input" "$prog" -d "$dir/d"
-	r2=$rate
+	r2=$rate c2=$cpurate
 	measure "jq -r '[...] | @csv'" "$input" jq -r "$jqprog"
-	awk -v a="$r1" -v b="$r2" -v j="$rate" \
-	    'BEGIN { printf "csv-emit / jq: %.1fx (--type), %.1fx (-d)\n", a / j, b / j }'
+	awk -v a="$r1" -v b="$r2" -v j="$rate" -v ca="$c1" -v cb="$c2" -v cj="$cpurate" \
+	    'BEGIN { printf "csv-emit / jq: wall %.1fx (--type), %.1fx (-d); CPU %.1fx (--type), %.1fx (-d)\n", a / j, b / j, ca / cj, cb / cj }'
 	rm -f "$input"
 }
 
