@@ -355,11 +355,17 @@ json_parse(struct json_parser *p, const char *buf, size_t len)
 		return NULL;
 	}
 	st = yajl_parse(p->yajl, (const unsigned char *)buf, len);
-	if (st == yajl_status_ok)
-		/* A separator ends a bare top-level number or literal. */
-		st = yajl_parse(p->yajl, (const unsigned char *)"\n", 1);
 	if (st != yajl_status_ok) {
 		set_error(p, buf, len, st);
+		return NULL;
+	}
+	/* A separator ends a bare top-level number or literal.  An error only
+	 * here means the input stopped inside a value (a string, a literal). */
+	if (yajl_parse(p->yajl, (const unsigned char *)"\n", 1) !=
+	    yajl_status_ok) {
+		snprintf(p->errbuf, sizeof(p->errbuf), "premature end of input");
+		p->erroff = len;
+		new_handle(p);
 		return NULL;
 	}
 	if (p->depth > 0 || p->roots == 0) {
