@@ -47,11 +47,27 @@ struct json_parser {
 	size_t			 erroff;
 };
 
-static void *
+static void *arena_alloc_slow(struct json_parser *, size_t);
+
+/* Most allocations fit the current block: bump a pointer. */
+static inline void *
 arena_alloc(struct json_parser *p, size_t n)
 {
-	struct arena_block *b;
+	struct arena_block *b = p->cur;
 	size_t need = (n + 15) & ~(size_t)15;
+
+	if (b != NULL && b->size - b->used >= need) {
+		void *r = b->data + b->used;
+		b->used += need;
+		return r;
+	}
+	return arena_alloc_slow(p, need);
+}
+
+static void *
+arena_alloc_slow(struct json_parser *p, size_t need)
+{
+	struct arena_block *b;
 
 	for (b = p->cur; b != NULL; b = b->next) {
 		if (b->size - b->used >= need) {
@@ -318,6 +334,7 @@ const struct json_value *
 json_parse(struct json_parser *p, const char *buf, size_t len)
 {
 	yajl_status st;
+	const char *ff;
 
 	arena_reset(p);
 	p->nscratch = 0;
@@ -328,12 +345,27 @@ json_parse(struct json_parser *p, const char *buf, size_t len)
 	p->errbuf[0] = '\0';
 	p->erroff = 0;
 
+	/* yajl takes a form feed for whitespace; RFC 8259 does not, and a raw
+	 * control character is not allowed inside a string either. */
+	ff = memchr(buf, '\f', len);
+	if (ff != NULL) {
+		snprintf(p->errbuf, sizeof(p->errbuf),
+		    "form feed is not JSON whitespace");
+		p->erroff = (size_t)(ff - buf);
+		return NULL;
+	}
 	st = yajl_parse(p->yajl, (const unsigned char *)buf, len);
-	if (st == yajl_status_ok)
-		/* A separator ends a bare top-level number or literal. */
-		st = yajl_parse(p->yajl, (const unsigned char *)"\n", 1);
 	if (st != yajl_status_ok) {
 		set_error(p, buf, len, st);
+		return NULL;
+	}
+	/* A separator ends a bare top-level number or literal.  An error only
+	 * here means the input stopped inside a value (a string, a literal). */
+	if (yajl_parse(p->yajl, (const unsigned char *)"\n", 1) !=
+	    yajl_status_ok) {
+		snprintf(p->errbuf, sizeof(p->errbuf), "premature end of input");
+		p->erroff = len;
+		new_handle(p);
 		return NULL;
 	}
 	if (p->depth > 0 || p->roots == 0) {
@@ -375,7 +407,8 @@ json_getn(const struct json_value *obj, const char *key, size_t keylen)
 		return NULL;
 	for (i = 0; i < obj->len; i++) {
 		const struct json_member *m = &obj->u.members[i];
-		if (m->keylen == keylen && memcmp(m->key, key, keylen) == 0)
+		if (m->keylen == keylen && (keylen == 0 || (m->key[0] == key[0] &&
+		    memcmp(m->key, key, keylen) == 0)))
 			return &m->value;
 	}
 	return NULL;
@@ -404,9 +437,26 @@ json_int64(const struct json_value *v, int64_t *out)
 {
 	char *end;
 	long long n;
+	size_t i;
 
 	if (v == NULL || v->type != JSON_NUMBER)
 		return -1;
+	/* Short plain integers (nearly all of them) without strtoll. */
+	if (v->len > 0 && v->len < 19) {
+		const char *t = v->u.text;
+		int neg = t[0] == '-';
+		int64_t acc = 0;
+
+		for (i = (size_t)neg; i < v->len; i++) {
+			if (t[i] < '0' || t[i] > '9')
+				break;
+			acc = acc * 10 + (t[i] - '0');
+		}
+		if (i == v->len && v->len > (size_t)neg) {
+			*out = neg ? -acc : acc;
+			return 0;
+		}
+	}
 	errno = 0;
 	n = strtoll(v->u.text, &end, 10);
 	if (errno != 0 || *end != '\0')

@@ -41,11 +41,11 @@ jw_flush(struct jw *w)
 		moc_die_sys(EXIT_DATA, "write error on %s", w->name);
 }
 
+/* Make room for n more bytes: the buffer is written out when full, and
+ * grows only for a single piece larger than itself. */
 static void
-reserve(struct jw *w, size_t n)
+reserve_slow(struct jw *w, size_t n)
 {
-	if (w->len + n <= w->cap)
-		return;
 	if (w->len > 0) {
 		if (fwrite(w->buf, 1, w->len, w->fp) != w->len)
 			moc_die_sys(EXIT_DATA, "write error on %s", w->name);
@@ -57,7 +57,14 @@ reserve(struct jw *w, size_t n)
 	}
 }
 
-static void
+static inline void
+reserve(struct jw *w, size_t n)
+{
+	if (w->len + n > w->cap)
+		reserve_slow(w, n);
+}
+
+static inline void
 put(struct jw *w, const char *s, size_t n)
 {
 	reserve(w, n);
@@ -65,7 +72,7 @@ put(struct jw *w, const char *s, size_t n)
 	w->len += n;
 }
 
-static void
+static inline void
 putch(struct jw *w, char c)
 {
 	reserve(w, 1);
@@ -87,43 +94,81 @@ before_value(struct jw *w)
 	}
 }
 
+/* Bytes that JSON strings must escape: control characters, '"', '\\'. */
+static const unsigned char needs_escape[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+};
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* Whether any of 8 bytes needs escaping (a byte below 0x20, '"' or '\\'):
+ * the zero-byte test of "Bit Twiddling Hacks", for three patterns. */
+static inline int
+word_needs_escape(uint64_t x)
+{
+	uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+
+	return (((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) |
+	    ((b - ONES) & ~b)) & HIGHS ? 1 : 0;
+}
+
+/* Clean bytes are copied eight at a time while they are checked; the
+ * word holding a byte to escape is then done byte by byte.  Room for the
+ * worst case (every byte as \u00XX) is made once, up front. */
 static void
 put_escaped(struct jw *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	char *o;
+	size_t i = 0, end;
+	uint64_t x;
 
-	putch(w, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[6];
-		size_t elen = 2;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		put(w, s + run, i - run);
-		run = i + 1;
-		esc[0] = '\\';
-		switch (c) {
-		case '"':	esc[1] = '"'; break;
-		case '\\':	esc[1] = '\\'; break;
-		case '\n':	esc[1] = 'n'; break;
-		case '\r':	esc[1] = 'r'; break;
-		case '\t':	esc[1] = 't'; break;
-		case '\b':	esc[1] = 'b'; break;
-		case '\f':	esc[1] = 'f'; break;
-		default:
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 0xf];
-			elen = 6;
+	reserve(w, n * 6 + 2);
+	o = w->buf + w->len;
+	*o++ = '"';
+	while (i < n) {
+		while (i + 8 <= n) {
+			memcpy(&x, s + i, 8);
+			if (word_needs_escape(x))
+				break;
+			memcpy(o, &x, 8);
+			o += 8;
+			i += 8;
 		}
-		put(w, esc, elen);
+		end = i + 8 <= n ? i + 8 : n;
+		for (; i < end; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (!needs_escape[c]) {
+				*o++ = (char)c;
+				continue;
+			}
+			*o++ = '\\';
+			switch (c) {
+			case '"':	*o++ = '"'; break;
+			case '\\':	*o++ = '\\'; break;
+			case '\n':	*o++ = 'n'; break;
+			case '\r':	*o++ = 'r'; break;
+			case '\t':	*o++ = 't'; break;
+			case '\b':	*o++ = 'b'; break;
+			case '\f':	*o++ = 'f'; break;
+			default:
+				*o++ = 'u';
+				*o++ = '0';
+				*o++ = '0';
+				*o++ = hex[c >> 4];
+				*o++ = hex[c & 0xf];
+			}
+		}
 	}
-	put(w, s + run, n - run);
-	putch(w, '"');
+	*o++ = '"';
+	w->len = (size_t)(o - w->buf);
 }
 
 static void
@@ -199,11 +244,17 @@ jw_cstring(struct jw *w, const char *s)
 void
 jw_int(struct jw *w, int64_t v)
 {
-	char tmp[32];
-	int n = snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+	char tmp[24], *p = tmp + sizeof(tmp);
+	/* Through uint64_t, so that INT64_MIN has a magnitude. */
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
 
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
 	before_value(w);
-	put(w, tmp, (size_t)n);
+	put(w, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 void
@@ -234,9 +285,16 @@ void
 jw_time(struct jw *w, int64_t t)
 {
 	char buf[RTIME_BUFSIZE];
+	size_t n;
 
 	rtime_format(t, buf);
-	jw_string(w, buf, strlen(buf));
+	n = strlen(buf);
+	before_value(w);
+	reserve(w, n + 2);
+	w->buf[w->len++] = '"';
+	memcpy(w->buf + w->len, buf, n);
+	w->len += n;
+	w->buf[w->len++] = '"';
 }
 
 void

@@ -7,6 +7,12 @@
 
 #include "sha256.h"
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SHA256_X86	1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
 	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
@@ -54,6 +60,87 @@ compress(struct sha256 *c, const unsigned char *p)
 	c->state[6] += g; c->state[7] += h;
 }
 
+#ifdef SHA256_X86
+/*
+ * The x86 SHA extensions hash about five times faster than the portable
+ * code, which matters when a manifest digests gigabytes of CSV as they are
+ * written.  Four rounds per step; w[] holds the last sixteen message words.
+ */
+__attribute__((target("sha,ssse3,sse4.1")))
+static void
+compress_x86(uint32_t state[8], const unsigned char *p, size_t blocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
+	    0x0405060700010203ULL);
+	__m128i s0, s1, tmp, msg, save0, save1, w[4];
+	int i;
+
+	tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[0]),
+	    0xB1);
+	s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[4]),
+	    0x1B);
+	s0 = _mm_alignr_epi8(tmp, s1, 8);		/* ABEF */
+	s1 = _mm_blend_epi16(s1, tmp, 0xF0);		/* CDGH */
+	for (; blocks > 0; blocks--, p += 64) {
+		save0 = s0;
+		save1 = s1;
+		for (i = 0; i < 4; i++)
+			w[i] = _mm_shuffle_epi8(_mm_loadu_si128(
+			    (const __m128i *)(p + 16 * i)), bswap);
+		for (i = 0; i < 16; i++) {
+			__m128i *cur = &w[i & 3], *next = &w[(i + 1) & 3];
+
+			msg = _mm_add_epi32(*cur,
+			    _mm_loadu_si128((const __m128i *)&K[4 * i]));
+			s1 = _mm_sha256rnds2_epu32(s1, s0, msg);
+			if (i >= 3 && i <= 14) {
+				tmp = _mm_alignr_epi8(*cur, w[(i + 3) & 3], 4);
+				*next = _mm_sha256msg2_epu32(
+				    _mm_add_epi32(*next, tmp), *cur);
+			}
+			s0 = _mm_sha256rnds2_epu32(s0, s1,
+			    _mm_shuffle_epi32(msg, 0x0E));
+			if (i >= 1 && i <= 12)
+				w[(i + 3) & 3] = _mm_sha256msg1_epu32(
+				    w[(i + 3) & 3], *cur);
+		}
+		s0 = _mm_add_epi32(s0, save0);
+		s1 = _mm_add_epi32(s1, save1);
+	}
+	tmp = _mm_shuffle_epi32(s0, 0x1B);		/* FEBA */
+	s1 = _mm_shuffle_epi32(s1, 0xB1);		/* DCHG */
+	_mm_storeu_si128((__m128i *)&state[0], _mm_blend_epi16(tmp, s1, 0xF0));
+	_mm_storeu_si128((__m128i *)&state[4], _mm_alignr_epi8(s1, tmp, 8));
+}
+
+static int
+have_x86_sha(void)
+{
+	static int have = -1;
+	unsigned a, b, c, d;
+
+	if (have == -1) {
+		have = __get_cpuid(1, &a, &b, &c, &d) &&
+		    (c & bit_SSSE3) && (c & bit_SSE4_1) &&
+		    __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+	}
+	return have;
+}
+#endif
+
+static void
+compress_blocks(struct sha256 *c, const unsigned char *p, size_t blocks)
+{
+#ifdef SHA256_X86
+	if (have_x86_sha()) {
+		compress_x86(c->state, p, blocks);
+		return;
+	}
+#endif
+	for (; blocks > 0; blocks--, p += 64)
+		compress(c, p);
+}
+
 void
 sha256_init(struct sha256 *c)
 {
@@ -81,11 +168,12 @@ sha256_update(struct sha256 *c, const void *data, size_t n)
 		n -= take;
 		if (c->fill < 64)
 			return;
-		compress(c, c->block);
+		compress_blocks(c, c->block, 1);
 		c->fill = 0;
 	}
-	for (; n >= 64; p += 64, n -= 64)
-		compress(c, p);
+	compress_blocks(c, p, n / 64);
+	p += n / 64 * 64;
+	n %= 64;
 	memcpy(c->block, p, n);
 	c->fill = n;
 }
@@ -99,13 +187,13 @@ sha256_final(struct sha256 *c, unsigned char out[SHA256_DIGEST_LEN])
 	c->block[c->fill++] = 0x80;
 	if (c->fill > 56) {
 		memset(c->block + c->fill, 0, 64 - c->fill);
-		compress(c, c->block);
+		compress_blocks(c, c->block, 1);
 		c->fill = 0;
 	}
 	memset(c->block + c->fill, 0, 56 - c->fill);
 	for (i = 0; i < 8; i++)
 		c->block[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-	compress(c, c->block);
+	compress_blocks(c, c->block, 1);
 	for (i = 0; i < 8; i++) {
 		out[i * 4] = (unsigned char)(c->state[i] >> 24);
 		out[i * 4 + 1] = (unsigned char)(c->state[i] >> 16);

@@ -6,10 +6,10 @@
 . "$top_srcdir/tests/lib/common.sh"
 
 # tool, then its arguments as a filter from stdin to stdout.
-filters='os-normalize
+filters="os-normalize
 csv-emit --type page
-usage-aggregate --by project
-pdf-render'
+usage-aggregate --by project --month 2026-11 --rates $DATA/nerc-rates/rates.yaml
+pdf-render"
 
 # A valid input large enough to fill any pipe buffer.
 i=0

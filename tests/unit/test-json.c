@@ -46,6 +46,10 @@ main(void)
 
 	/* Errors: each says something and the parser recovers afterwards. */
 	CHECK(parse(p, "{\"a\":1") == NULL);
+	/* Input that stops inside a string is placed at its end. */
+	CHECK(parse(p, "{\"a\":\"bc") == NULL);
+	CHECK_STR(json_parser_error(p), "premature end of input");
+	CHECK(json_parser_offset(p) == 8);
 	CHECK(strlen(json_parser_error(p)) > 0);
 	CHECK(parse(p, "{\"a\":1}{}") == NULL);
 	CHECK_STR(json_parser_error(p), "more than one JSON value");
@@ -84,6 +88,10 @@ main(void)
 			CHECK_STR(json_string(&v->u.items[19999]), "item-19999");
 		}
 	}
+	/* A form feed is not JSON whitespace (yajl alone would accept it). */
+	CHECK(parse(p, "[\f]") == NULL);
+	CHECK(json_parser_offset(p) == 1);
+	CHECK(parse(p, "[1]") != NULL);
 	json_parser_free(p);
 	return check_done();
 }

@@ -1,0 +1,2 @@
+# --max-record takes a size.
+csv-emit -t a --max-record=lots
