@@ -10,6 +10,8 @@
   cloudctl.py BASE pages PATH KEY [--token T] [--mv ...]
         follow KEY_links "next" (or Neutron's links) to the end; print
         "<items> items in <pages> pages" and each id on its own line after
+  cloudctl.py BASE time [T]
+        print the simulated instant, after moving it to T if given
   cloudctl.py BASE control PATH [JSON]
         POST JSON (or GET without it) to a /_control endpoint
 """
@@ -134,6 +136,19 @@ def control(base, args):
     return 0 if st == 200 else 1
 
 
+def clock(base, args):
+    if args.when is None:
+        st, _, body = request(base + "/_control/time")
+    else:
+        st, _, body = request(base + "/_control/time", "POST",
+                              {"now": args.when})
+    if st != 200:
+        sys.stderr.write("HTTP %d %s\n" % (st, body.decode()))
+        return 1
+    print(json.loads(body)["now"])
+    return 0
+
+
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # quiet under | head
     ap = argparse.ArgumentParser(prog="cloudctl.py")
@@ -152,12 +167,14 @@ def main():
         g.add_argument("--mv")
         g.add_argument("--include", action="store_true",
                        help="print the status line and headers first")
+    w = sub.add_parser("time")
+    w.add_argument("when", nargs="?")
     c = sub.add_parser("control")
     c.add_argument("path")
     c.add_argument("json", nargs="?")
     args = ap.parse_args()
     base = args.base.rstrip("/")
-    return {"token": token, "get": get, "pages": pages,
+    return {"token": token, "get": get, "pages": pages, "time": clock,
             "control": control}[args.cmd](base, args)
 
 
