@@ -1,0 +1,1335 @@
+/*
+ * pg-load: store normalized records in PostgreSQL.
+ *
+ * Reads a record stream (moc-records(5)): collection runs bracketed by
+ * run_start and run_end, and administrator records.  The whole stream is
+ * one transaction under an advisory lock; each run's records are copied
+ * into a temporary staging table and merged set-wise into the versioned
+ * tables of sql/ (a new row version only where content changed; objects
+ * absent from a complete run closed at the run's time).  Also creates and
+ * migrates the schema (--init, --migrate) and prunes old versions
+ * (--retain).
+ *
+ * Exit: 0 stored; 1 bad input or a database error (nothing stored);
+ * 2 usage or configuration error; 75 the database cannot be reached or the
+ * connection dropped (nothing stored, try again).
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "pg.h"
+#include "rec.h"
+#include "rtime.h"
+#include "sha256.h"
+#include "util.h"
+
+/* The schema version this program writes (the newest file in sql/). */
+#define SCHEMA_VERSION	2
+/* pg_advisory_xact_lock key shared by every pg-load: "moc" in ASCII. */
+#define LOAD_LOCK_KEY	"7168867"
+
+enum kind { K_OBJECT, K_ADMIN, K_EVENT, K_OTHER };
+
+struct rtype {
+	const char	*type;
+	const char	*table;
+	enum kind	 kind;
+	/* run_start.resources entries whose complete read lists all of them */
+	const char	*resources[3];
+	/* event-like: the fields giving at_from, at_to, subject_id, kind */
+	const char	*at_from, *at_to, *subject, *what;
+	unsigned long long count;	/* records in the current run */
+};
+
+#define OBJ(ty, tb, ...) { .type = ty, .table = tb, .kind = K_OBJECT, \
+	.resources = { __VA_ARGS__ } }
+#define ADMIN(ty) { .type = ty, .table = ty, .kind = K_ADMIN }
+#define EVENT(ty, from, to, subj, verb) { .type = ty, .table = ty, \
+	.kind = K_EVENT, .at_from = from, .at_to = to, .subject = subj, \
+	.what = verb }
+
+static struct rtype types[] = {
+	OBJ("region", "region", "identity/regions"),
+	OBJ("domain", "domain", "identity/domains"),
+	OBJ("project", "project", "identity/projects"),
+	OBJ("user", "user_account", "identity/users"),
+	OBJ("role_assignment", "role_assignment", "identity/role_assignments"),
+	OBJ("flavor", "flavor", "compute/flavors"),
+	OBJ("instance", "instance", "compute/servers"),
+	OBJ("hypervisor", "hypervisor", "compute/hypervisors"),
+	OBJ("volume", "volume", "block-storage/volumes"),
+	OBJ("volume_attachment", "volume_attachment",
+	    "block-storage/attachments", "block-storage/volumes"),
+	OBJ("snapshot", "snapshot", "block-storage/snapshots"),
+	OBJ("volume_type", "volume_type", "block-storage/types"),
+	OBJ("network", "network", "network/networks"),
+	OBJ("subnet", "subnet", "network/subnets"),
+	OBJ("router", "router", "network/routers"),
+	OBJ("floating_ip", "floating_ip", "network/floatingips"),
+	OBJ("port", "port", "network/ports"),
+	ADMIN("institution"),
+	ADMIN("user_institution"),
+	ADMIN("project_institution"),
+	ADMIN("email_domain_institution"),
+	ADMIN("project_attr"),
+	EVENT("instance_action", "start_time", "finish_time", "instance_id",
+	    "action"),
+	EVENT("event", "generated", "generated", "instance_id", "event_type"),
+	EVENT("tenant_usage", "window_start", "window_end", "instance_id",
+	    NULL),
+	/* Must stay last: records of types this version does not know. */
+	{ .type = NULL, .table = "other_record", .kind = K_OTHER,
+	    .at_from = "observed_at", .at_to = "observed_at" },
+};
+#define NTYPES		(sizeof(types) / sizeof(types[0]))
+#define OTHER_CODE	(NTYPES - 1)
+
+static struct {
+	const char	*conninfo;
+	const char	*sqldir;
+	int		 init, migrate, roles, partial, skip_bad, quiet;
+	long long	 target_version;
+	int64_t		 retain;	/* seconds; -1 when not asked */
+	size_t		 max_record;
+} opt = { NULL, NULL, 0, 0, 0, 0, 0, 0, SCHEMA_VERSION, -1,
+	REC_DEFAULT_MAX };
+
+/* State of the load: the open COPY, the current run. */
+static PGconn *conn;
+static struct pgx_copy *copy;
+static int64_t load_time;
+
+struct run {
+	int		 open;		/* between run_start and run_end */
+	int		 skip;		/* already loaded: records ignored */
+	int		 degraded;	/* a bad record was skipped */
+	char		*id, *source, *cloud, *region, *resources_json;
+	char		*start_line;
+	int64_t		 started_at;
+	char		**resources;
+	size_t		 nresources;
+	struct sha256	 digest;
+	unsigned long long records;
+};
+static struct run run;
+
+struct totals {
+	unsigned long long runs, skipped_runs, records, warnings;
+};
+static struct totals totals;
+
+static void
+usage(void)
+{
+	printf("Usage: %s [OPTION]... [FILE]...\n"
+	    "Store normalized records (FILE, or standard input) in PostgreSQL.\n"
+	    "\n"
+	    "  -d, --dbname=CONNINFO    database: conninfo string or URI\n"
+	    "                           (default: the PG* environment)\n"
+	    "      --init               create the schema, then exit\n"
+	    "      --migrate            bring the schema up to date, then exit\n"
+	    "      --roles              create the moc_loader and moc_reporter roles\n"
+	    "      --schema-version=N   with --init or --migrate: stop at version N\n"
+	    "      --sql-dir=DIR        migrations (default: %s/sql)\n"
+	    "      --partial            store a run without a complete run_end as\n"
+	    "                           observations only (no deletions inferred)\n"
+	    "      --skip-bad           skip bad records with a warning instead of\n"
+	    "                           rejecting the stream\n"
+	    "      --retain=DURATION    remove row versions that ended more than\n"
+	    "                           DURATION ago (e.g. 400d), in a transaction\n"
+	    "                           of its own\n"
+	    "      --max-record=SIZE    longest record accepted (default 64M)\n"
+	    "  -q, --quiet              no summary on standard error\n"
+	    "  -h, --help               show this help and exit\n"
+	    "  -V, --version            show the version and exit\n"
+	    "\n"
+	    "With --init, --migrate, --roles or --retain and no FILE, no records\n"
+	    "are read; give - to read standard input as well.\n"
+	    "Exit status: 0 stored, 1 bad input or database error (nothing\n"
+	    "stored), 2 usage error, 75 database unreachable (try again).\n",
+	    moc_progname(), DATADIR);
+}
+
+/*
+ * A failure during the load: end the COPY so the server aborts it, then
+ * exit; closing the connection rolls the transaction back.
+ */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+fail(int status, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (copy != NULL) {
+		pgx_copy_abort(copy, "pg-load: input rejected");
+		copy = NULL;
+	}
+	moc_die(status, "%s", msg);
+}
+
+/* ---- SQL files --------------------------------------------------------- */
+
+static char *
+read_file(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, len = 0, n;
+
+	if (fp == NULL)
+		moc_die_sys(EXIT_USAGE, "%s", path);
+	for (;;) {
+		if (cap - len < 4096)
+			buf = moc_xrealloc(buf, cap = cap * 2 + 8192);
+		n = fread(buf + len, 1, cap - len - 1, fp);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(fp))
+		moc_die_sys(EXIT_USAGE, "%s", path);
+	fclose(fp);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* The migration NNN-name.sql of that version, or NULL. */
+static char *
+migration_path(const char *dir, long long version)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char prefix[32], *path = NULL;
+	size_t n;
+
+	if (d == NULL)
+		moc_die_sys(EXIT_USAGE, "sql folder %s", dir);
+	snprintf(prefix, sizeof(prefix), "%03lld-", version);
+	while ((e = readdir(d)) != NULL) {
+		n = strlen(e->d_name);
+		if (strncmp(e->d_name, prefix, 4) == 0 && n > 8 &&
+		    strcmp(e->d_name + n - 4, ".sql") == 0) {
+			path = moc_xmalloc(strlen(dir) + n + 2);
+			sprintf(path, "%s/%s", dir, e->d_name);
+			break;
+		}
+	}
+	closedir(d);
+	return path;
+}
+
+static long long
+schema_version(void)
+{
+	PGresult *res;
+	long long v = 0;
+
+	res = pgx_query(conn, "SELECT to_regclass('moc.schema_version') "
+	    "IS NOT NULL", 0, NULL);
+	if (strcmp(PQgetvalue(res, 0, 0), "t") == 0) {
+		PQclear(res);
+		res = pgx_query(conn, "SELECT coalesce(max(version), 0) "
+		    "FROM moc.schema_version", 0, NULL);
+		v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	}
+	PQclear(res);
+	return v;
+}
+
+/* Apply versions after `from` up to the target, each file as it is. */
+static void
+apply_migrations(long long from)
+{
+	long long v;
+	char *path, *sql, num[24];
+	const char *params[2];
+
+	for (v = from + 1; v <= opt.target_version; v++) {
+		path = migration_path(opt.sqldir, v);
+		if (path == NULL) {
+			if (v > SCHEMA_VERSION)
+				break;
+			moc_die(EXIT_USAGE, "%s: no migration %03lld-*.sql",
+			    opt.sqldir, v);
+		}
+		sql = read_file(path);
+		pgx_exec(conn, sql);
+		snprintf(num, sizeof(num), "%lld", v);
+		params[0] = num;
+		params[1] = strrchr(path, '/') + 1;
+		pgx_command(conn, "INSERT INTO moc.schema_version "
+		    "(version, name) VALUES ($1, $2)", 2, params);
+		if (!opt.quiet)
+			fprintf(stderr, "%s: applied %s\n", moc_progname(),
+			    params[1]);
+		free(sql);
+		free(path);
+	}
+}
+
+static void
+setup_schema(void)
+{
+	long long have;
+	char *path, *sql;
+
+	pgx_exec(conn, "BEGIN");
+	pgx_exec(conn, "SELECT pg_advisory_xact_lock(" LOAD_LOCK_KEY ")");
+	have = schema_version();
+	if (opt.init && have > 0)
+		moc_die(EXIT_USAGE, "the database already has the moc schema "
+		    "(version %lld); use --migrate", have);
+	if (opt.migrate && have == 0)
+		moc_die(EXIT_USAGE, "the database has no moc schema; "
+		    "use --init");
+	if (opt.init || opt.migrate)
+		apply_migrations(have);
+	if (opt.roles) {
+		path = moc_xmalloc(strlen(opt.sqldir) + 16);
+		sprintf(path, "%s/roles.sql", opt.sqldir);
+		sql = read_file(path);
+		pgx_exec(conn, sql);
+		free(sql);
+		free(path);
+	}
+	pgx_exec(conn, "COMMIT");
+}
+
+/* ---- records ----------------------------------------------------------- */
+
+static struct rtype *
+find_type(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < OTHER_CODE; i++)
+		if (strcmp(types[i].type, name) == 0)
+			return &types[i];
+	return &types[OTHER_CODE];
+}
+
+/* Field families checked on every record (their values are kept anyway). */
+static int
+is_time_field(const char *k, size_t n)
+{
+	static const char *const names[] = { "start_time", "finish_time",
+		"generated", "window_start", "window_end", "valid_from",
+		"valid_to", NULL };
+	size_t i;
+
+	if (n > 3 && strcmp(k + n - 3, "_at") == 0)
+		return 1;
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(k, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+is_field_of(const char *k, const char *const *names)
+{
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(k, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *const number_fields[] = { "vcpus", "ram_mb", "disk_gb",
+	"ephemeral_gb", "swap_mb", "gpu_count", "size_gb", "memory_mb",
+	"ip_version", "power_state", NULL };
+static const char *const bool_fields[] = { "enabled", "is_public",
+	"is_domain", "shared", "router_external", "bootable", "inherited",
+	NULL };
+
+static void
+warn_rec(struct rec_reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+warn_rec(struct rec_reader *r, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	moc_warn("%s: %s", rec_where(r), msg);
+	totals.warnings++;
+}
+
+static void
+print_value(char *buf, size_t size, const struct json_value *v)
+{
+	if (v->type == JSON_STRING)
+		snprintf(buf, size, "\"%.80s\"", v->u.text);
+	else if (v->type == JSON_NUMBER)
+		snprintf(buf, size, "%.80s", v->u.text);
+	else
+		snprintf(buf, size, "%s", json_type_name(v->type));
+}
+
+/* Wrong types and impossible times: warned about, kept as sent. */
+static void
+check_fields(struct rec_reader *r, const struct json_value *rec)
+{
+	const struct json_member *m;
+	char shown[100];
+	int64_t t;
+	size_t i;
+	int bad;
+
+	for (i = 0; i < rec->len; i++) {
+		m = &rec->u.members[i];
+		if (m->value.type == JSON_NULL)
+			continue;
+		if (is_time_field(m->key, m->keylen)) {
+			bad = m->value.type != JSON_STRING ||
+			    rtime_parse_date_or_time(m->value.u.text,
+			    m->value.len, &t) == -1;
+			if (bad) {
+				print_value(shown, sizeof(shown), &m->value);
+				warn_rec(r, "bad timestamp in field \"%s\": %s "
+				    "(kept as sent)", m->key, shown);
+			}
+		} else if (is_field_of(m->key, number_fields) &&
+		    m->value.type != JSON_NUMBER) {
+			print_value(shown, sizeof(shown), &m->value);
+			warn_rec(r, "wrong type in field \"%s\": %s, not a "
+			    "number (kept as sent)", m->key, shown);
+		} else if (is_field_of(m->key, bool_fields) &&
+		    m->value.type != JSON_TRUE && m->value.type != JSON_FALSE) {
+			print_value(shown, sizeof(shown), &m->value);
+			warn_rec(r, "wrong type in field \"%s\": %s, not a "
+			    "boolean (kept as sent)", m->key, shown);
+		}
+	}
+}
+
+/* A time field as seconds; absent, null or invalid: -1 (and *ok = 0). */
+static int
+get_time(const struct json_value *rec, const char *key, int64_t *t)
+{
+	const struct json_value *v = json_get(rec, key);
+
+	if (v == NULL || v->type != JSON_STRING)
+		return -1;
+	return rtime_parse_date_or_time(v->u.text, v->len, t);
+}
+
+/* ---- content hash ------------------------------------------------------ */
+
+static int
+member_cmp(const void *a, const void *b)
+{
+	const struct json_member *x = *(const struct json_member *const *)a;
+	const struct json_member *y = *(const struct json_member *const *)b;
+	size_t n = x->keylen < y->keylen ? x->keylen : y->keylen;
+	int c = memcmp(x->key, y->key, n);
+
+	if (c != 0)
+		return c;
+	return (x->keylen > y->keylen) - (x->keylen < y->keylen);
+}
+
+static void
+hash_bytes(struct sha256 *h, char tag, const char *s, size_t len)
+{
+	uint64_t n = len;
+
+	sha256_update(h, &tag, 1);
+	sha256_update(h, &n, sizeof(n));
+	sha256_update(h, s, len);
+}
+
+/*
+ * Hash a value with object keys sorted, so that the same content hashes
+ * the same whatever the key order; top-level observed_at and run_id are
+ * left out: they change with every poll.
+ */
+static void
+hash_value(struct sha256 *h, const struct json_value *v, int top)
+{
+	const struct json_member *small[32], **m;
+	size_t i, n;
+
+	switch (v->type) {
+	case JSON_NULL:
+		sha256_update(h, "z", 1);
+		break;
+	case JSON_FALSE:
+		sha256_update(h, "f", 1);
+		break;
+	case JSON_TRUE:
+		sha256_update(h, "t", 1);
+		break;
+	case JSON_NUMBER:
+		hash_bytes(h, 'n', v->u.text, v->len);
+		break;
+	case JSON_STRING:
+		hash_bytes(h, 's', v->u.text, v->len);
+		break;
+	case JSON_ARRAY:
+		sha256_update(h, "[", 1);
+		for (i = 0; i < v->len; i++)
+			hash_value(h, &v->u.items[i], 0);
+		sha256_update(h, "]", 1);
+		break;
+	case JSON_OBJECT:
+		m = v->len <= 32 ? small :
+		    moc_xmalloc(v->len * sizeof(*m));
+		for (i = n = 0; i < v->len; i++) {
+			const struct json_member *e = &v->u.members[i];
+
+			if (top && (strcmp(e->key, "observed_at") == 0 ||
+			    strcmp(e->key, "run_id") == 0))
+				continue;
+			m[n++] = e;
+		}
+		qsort(m, n, sizeof(*m), member_cmp);
+		sha256_update(h, "{", 1);
+		for (i = 0; i < n; i++) {
+			hash_bytes(h, 'k', m[i]->key, m[i]->keylen);
+			hash_value(h, &m[i]->value, 0);
+		}
+		sha256_update(h, "}", 1);
+		if (m != small)
+			free(m);
+		break;
+	}
+}
+
+/* COPY text for bytea: "\\x" then hex (the backslash itself escaped). */
+static void
+copy_hash(const struct json_value *rec)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[SHA256_DIGEST_LEN];
+	char out[3 + 32];
+	struct sha256 h;
+	size_t i;
+
+	sha256_init(&h);
+	hash_value(&h, rec, 1);
+	sha256_final(&h, d);
+	out[0] = '\\';
+	out[1] = '\\';
+	out[2] = 'x';
+	for (i = 0; i < 16; i++) {
+		out[3 + 2 * i] = hex[d[i] >> 4];
+		out[4 + 2 * i] = hex[d[i] & 15];
+	}
+	pgx_copy_write(copy, out, sizeof(out));
+}
+
+/* ---- staging ----------------------------------------------------------- */
+
+static const char stage_ddl[] =
+    "CREATE TEMP TABLE moc_stage ("
+    " code integer NOT NULL, type text, region text NOT NULL,"
+    " id text NOT NULL, vt timestamptz, dt timestamptz,"
+    " at_from timestamptz, at_to timestamptz, subject text, kind text,"
+    " hash bytea NOT NULL, run_id text, line bigint NOT NULL,"
+    " rec jsonb NOT NULL) ON COMMIT DROP";
+
+static void
+copy_begin(void)
+{
+	copy = pgx_copy_begin(conn, "COPY moc_stage FROM STDIN");
+}
+
+static void
+copy_sep(void)
+{
+	pgx_copy_write(copy, "\t", 1);
+}
+
+static void
+copy_text(const char *s)
+{
+	if (s == NULL)
+		pgx_copy_write(copy, "\\N", 2);
+	else
+		pgx_copy_field(copy, s, strlen(s));
+}
+
+static void
+copy_time(int ok, int64_t t)
+{
+	char buf[RTIME_BUFSIZE];
+
+	if (!ok) {
+		pgx_copy_write(copy, "\\N", 2);
+		return;
+	}
+	rtime_format(t, buf);
+	pgx_copy_write(copy, buf, strlen(buf));
+}
+
+static void
+copy_ulong(unsigned long long n)
+{
+	char buf[24];
+	int len = snprintf(buf, sizeof(buf), "%llu", n);
+
+	pgx_copy_write(copy, buf, (size_t)len);
+}
+
+/* A bad record: reject the stream, or with --skip-bad skip the record. */
+static void
+bad_record(struct rec_reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+bad_record(struct rec_reader *r, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!opt.skip_bad)
+		fail(EXIT_DATA, "%s: %s; nothing stored", rec_where(r), msg);
+	warn_rec(r, "%s; record skipped", msg);
+	/* Its absence must not read as a deletion. */
+	run.degraded = 1;
+}
+
+/* The valid time of an object or administrator record. */
+static int
+valid_time(struct rec_reader *r, const struct json_value *rec,
+    const struct rtype *t, int64_t *vt)
+{
+	const struct json_value *v;
+
+	if (t->kind == K_ADMIN && get_time(rec, "valid_from", vt) == 0)
+		return 0;
+	v = json_get(rec, "observed_at");
+	if (v == NULL || v->type == JSON_NULL) {
+		if (t->kind == K_ADMIN || t->kind == K_OTHER) {
+			*vt = run.open ? run.started_at : load_time;
+			return 0;
+		}
+		bad_record(r, "missing field \"observed_at\"");
+		return -1;
+	}
+	if (v->type != JSON_STRING || rtime_parse(v->u.text, v->len, vt) == -1) {
+		char shown[100];
+
+		print_value(shown, sizeof(shown), v);
+		bad_record(r, "bad timestamp in field \"observed_at\": %s",
+		    shown);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+stage_record(struct rec_reader *r, const struct json_value *rec,
+    const char *type)
+{
+	struct rtype *t = find_type(type);
+	const struct json_value *idv;
+	const char *region, *id, *run_id;
+	char hexid[2 * SHA256_DIGEST_LEN + 1];
+	const char *line;
+	size_t len;
+	int64_t vt = 0, dt = 0, from = 0, to = 0;
+	int has_dt = 0, has_from = 0, has_to = 0;
+
+	if (t->kind == K_OTHER)
+		warn_rec(r, "unknown record type \"%.60s\" (kept in "
+		    "moc.other_record)", type);
+	else if (t->kind != K_ADMIN && !run.open) {
+		bad_record(r, "record of type \"%s\" outside a run "
+		    "(no run_start before it)", type);
+		return;
+	}
+	idv = json_get(rec, "id");
+	if (t->kind == K_OTHER) {
+		struct sha256 h;
+
+		sha256_init(&h);
+		hash_value(&h, rec, 1);
+		sha256_final_hex(&h, hexid);
+		id = hexid;
+	} else if (idv == NULL || idv->type != JSON_STRING || idv->len == 0) {
+		char shown[100] = "missing";
+
+		if (idv != NULL)
+			print_value(shown, sizeof(shown), idv);
+		bad_record(r, "%s id in field \"id\": %s",
+		    idv == NULL ? "missing" : "bad", shown);
+		return;
+	} else
+		id = idv->u.text;
+	check_fields(r, rec);
+	if (t->kind == K_EVENT || t->kind == K_OTHER) {
+		has_from = get_time(rec, t->at_from, &from) == 0;
+		has_to = get_time(rec, t->at_to, &to) == 0;
+		if (t->kind == K_OTHER && !has_from && run.open) {
+			from = to = run.started_at;
+			has_from = has_to = 1;
+		}
+	} else {
+		if (valid_time(r, rec, t, &vt) == -1)
+			return;
+		if (t->kind == K_OBJECT)
+			has_dt = get_time(rec, "deleted_at", &dt) == 0 ||
+			    get_time(rec, "terminated_at", &dt) == 0;
+	}
+	if (t->kind == K_ADMIN)
+		region = "";	/* administrator data holds for every region */
+	else if ((region = json_get_string(rec, "region")) == NULL)
+		region = run.open ? run.region : "";
+	run_id = json_get_string(rec, "run_id");
+	if (run_id == NULL && run.open)
+		run_id = run.id;
+
+	copy_ulong((unsigned long long)(t - types));
+	copy_sep();
+	copy_text(t->kind == K_OTHER ? type : NULL);
+	copy_sep();
+	copy_text(region);
+	copy_sep();
+	copy_text(id);
+	copy_sep();
+	copy_time(t->kind == K_OBJECT || t->kind == K_ADMIN, vt);
+	copy_sep();
+	copy_time(has_dt, dt);
+	copy_sep();
+	copy_time(has_from, from);
+	copy_sep();
+	copy_time(has_to, to);
+	copy_sep();
+	copy_text(t->subject != NULL ? json_get_string(rec, t->subject) : NULL);
+	copy_sep();
+	copy_text(t->what != NULL ? json_get_string(rec, t->what) : NULL);
+	copy_sep();
+	copy_hash(rec);
+	copy_sep();
+	copy_text(run_id);
+	copy_sep();
+	copy_ulong(rec_lineno(r));
+	copy_sep();
+	line = rec_line(r, &len);
+	pgx_copy_field(copy, line, len);
+	pgx_copy_write(copy, "\n", 1);
+	t->count++;
+	run.records++;
+	totals.records++;
+}
+
+/* ---- merging ----------------------------------------------------------- */
+
+static void
+sqlf(char *buf, size_t size, const char *fmt, const char *table)
+{
+	/* Table names come from the types[] table above, never from input. */
+	if ((size_t)snprintf(buf, size, fmt, table, table, table, table) >=
+	    size)
+		moc_die(EXIT_DATA, "internal error: statement too long");
+}
+
+/* Keep the last of several records of one object in one run. */
+static void
+dedup_stage(void)
+{
+	pgx_exec(conn, "ANALYZE moc_stage");
+	pgx_exec(conn, "DELETE FROM moc_stage s USING ("
+	    " SELECT code, region, id, max(line) AS line FROM moc_stage"
+	    " GROUP BY code, region, id HAVING count(*) > 1) d"
+	    " WHERE s.code = d.code AND s.region = d.region"
+	    " AND s.id = d.id AND s.line < d.line");
+}
+
+static void
+merge_event(const struct rtype *t, const char *code)
+{
+	char sql[2048];
+	const char *params[1] = { code };
+
+	if (t->kind == K_OTHER)
+		sqlf(sql, sizeof(sql),
+		    "INSERT INTO moc.%s (region, id, at_from, at_to, hash,"
+		    " run_id, rec, type)"
+		    " SELECT region, id, at_from, at_to, hash, run_id, rec, type"
+		    " FROM moc_stage WHERE code = $1"
+		    " ON CONFLICT (region, id) DO NOTHING", t->table);
+	else
+		/* Appended once; an action first seen unfinished is
+		 * completed when it is seen finished. */
+		sqlf(sql, sizeof(sql),
+		    "INSERT INTO moc.%s AS o (region, id, at_from, at_to,"
+		    " subject_id, kind, hash, run_id, rec)"
+		    " SELECT region, id, at_from, at_to, subject, kind, hash,"
+		    " run_id, rec FROM moc_stage WHERE code = $1"
+		    " ON CONFLICT (region, id) DO UPDATE SET"
+		    " at_to = EXCLUDED.at_to, hash = EXCLUDED.hash,"
+		    " rec = EXCLUDED.rec"
+		    " WHERE o.at_to IS NULL AND EXCLUDED.at_to IS NOT NULL",
+		    t->table);
+	pgx_command(conn, sql, 1, params);
+}
+
+static void
+merge_object(const struct rtype *t, const char *code)
+{
+	char sql[2048];
+	const char *params[1] = { code };
+
+	/* Content changed: close the open version (at the deletion time
+	 * when the record reports one). */
+	sqlf(sql, sizeof(sql),
+	    "UPDATE moc.%s o SET valid_to = greatest(o.valid_from,"
+	    " least(s.vt, coalesce(s.dt, s.vt)))"
+	    " FROM moc_stage s WHERE s.code = $1 AND o.region = s.region"
+	    " AND o.id = s.id AND o.valid_to IS NULL AND o.hash <> s.hash"
+	    " AND s.vt > o.valid_from", t->table);
+	pgx_command(conn, sql, 1, params);
+	/* New content, or new objects.  A record that reports a deletion is
+	 * kept as a version of no length, once. */
+	sqlf(sql, sizeof(sql),
+	    "INSERT INTO moc.%s (region, id, valid_from, valid_to, hash,"
+	    " run_id, rec)"
+	    " SELECT s.region, s.id, s.vt, CASE WHEN s.dt IS NOT NULL"
+	    " THEN s.vt END, s.hash, s.run_id, s.rec FROM moc_stage s"
+	    " WHERE s.code = $1 AND NOT EXISTS (SELECT 1 FROM moc.%s o"
+	    " WHERE o.region = s.region AND o.id = s.id"
+	    " AND (o.valid_to IS NULL OR o.valid_from = s.vt"
+	    " OR (s.dt IS NOT NULL AND o.hash = s.hash)))",
+	    t->table);
+	pgx_command(conn, sql, 1, params);
+}
+
+static int
+run_read(const struct rtype *t)
+{
+	size_t i, j;
+
+	for (i = 0; i < 3 && t->resources[i] != NULL; i++)
+		for (j = 0; j < run.nresources; j++)
+			if (strcmp(run.resources[j], t->resources[i]) == 0)
+				return 1;
+	return 0;
+}
+
+/* Objects of a resource the run read in full, but not seen: gone. */
+static void
+close_absent(const struct rtype *t, const char *code)
+{
+	char sql[2048], when[RTIME_BUFSIZE];
+	const char *params[3] = { code, run.region, when };
+	const char *gone = "$3::timestamptz";
+
+	rtime_format(run.started_at, when);
+	/* A delete action, when nova recorded one, says when. */
+	if (strcmp(t->type, "instance") == 0)
+		gone = "coalesce((SELECT min(a.at_from) FROM"
+		    " moc.instance_action a WHERE a.subject_id = o.id"
+		    " AND a.kind = 'delete' AND a.region = o.region"
+		    " AND a.at_from >= o.valid_from), $3::timestamptz)";
+	if ((size_t)snprintf(sql, sizeof(sql),
+	    "UPDATE moc.%s o SET valid_to = greatest(o.valid_from,"
+	    " least($3::timestamptz, %s))"
+	    " WHERE o.valid_to IS NULL AND o.region = $2"
+	    " AND NOT EXISTS (SELECT 1 FROM moc_stage s WHERE s.code = $1"
+	    " AND s.region = o.region AND s.id = o.id)",
+	    t->table, gone) >= sizeof(sql))
+		moc_die(EXIT_DATA, "internal error: statement too long");
+	pgx_command(conn, sql, 3, params);
+}
+
+static char *
+counts_json(void)
+{
+	size_t i, cap = 64 + NTYPES * 48, len;
+	char *s = moc_xmalloc(cap);
+
+	len = (size_t)snprintf(s, cap, "{");
+	for (i = 0; i < NTYPES; i++) {
+		if (types[i].count == 0)
+			continue;
+		len += (size_t)snprintf(s + len, cap - len, "%s\"%s\": %llu",
+		    len > 1 ? ", " : "", i == OTHER_CODE ? "other" :
+		    types[i].type, types[i].count);
+	}
+	snprintf(s + len, cap - len, "}");
+	return s;
+}
+
+/*
+ * Merge what is staged.  in_run: the records of the current run (closing
+ * absent objects only when deletions may be inferred).
+ */
+static void
+merge_stage(int in_run, int infer_deletions)
+{
+	char code[8];
+	size_t i;
+
+	pgx_copy_end(copy);
+	copy = NULL;
+	dedup_stage();
+	/* Actions first: a delete action dates a disappearance. */
+	for (i = 0; i < NTYPES; i++) {
+		if (types[i].kind != K_EVENT && types[i].kind != K_OTHER)
+			continue;
+		snprintf(code, sizeof(code), "%zu", i);
+		if (types[i].count > 0)
+			merge_event(&types[i], code);
+	}
+	for (i = 0; i < NTYPES; i++) {
+		if (types[i].kind != K_OBJECT && types[i].kind != K_ADMIN)
+			continue;
+		snprintf(code, sizeof(code), "%zu", i);
+		if (types[i].count > 0)
+			merge_object(&types[i], code);
+		if (in_run && infer_deletions && types[i].kind == K_OBJECT &&
+		    run_read(&types[i]))
+			close_absent(&types[i], code);
+	}
+	pgx_exec(conn, "TRUNCATE moc_stage");
+}
+
+static void
+reset_counts(void)
+{
+	size_t i;
+
+	for (i = 0; i < NTYPES; i++)
+		types[i].count = 0;
+}
+
+static void
+free_run(void)
+{
+	size_t i;
+
+	for (i = 0; i < run.nresources; i++)
+		free(run.resources[i]);
+	free(run.resources);
+	free(run.id);
+	free(run.source);
+	free(run.cloud);
+	free(run.region);
+	free(run.resources_json);
+	free(run.start_line);
+	memset(&run, 0, sizeof(run));
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? moc_xstrdup(s) : NULL;
+}
+
+static void
+record_run(const char *end_line, size_t end_len, int complete,
+    int64_t ended_at, int has_end)
+{
+	char digest[SHA256_HEX_LEN], ended[RTIME_BUFSIZE],
+	    started[RTIME_BUFSIZE];
+	char *counts = counts_json();
+	const char *params[13];
+	char *end = end_line != NULL ? moc_xstrndup(end_line, end_len) : NULL;
+
+	sha256_final_hex(&run.digest, digest);
+	rtime_format(run.started_at, started);
+	rtime_format(ended_at, ended);
+	params[0] = run.id;
+	params[1] = run.source;
+	params[2] = run.cloud;
+	params[3] = run.region;
+	params[4] = started;
+	params[5] = has_end ? ended : NULL;
+	params[6] = complete ? "true" : "false";
+	params[7] = (!complete || run.degraded) ? "true" : "false";
+	params[8] = run.resources_json;
+	params[9] = counts;
+	params[10] = digest;
+	params[11] = run.start_line;
+	params[12] = end;
+	pgx_command(conn, "INSERT INTO moc.collection_run (id, source, cloud,"
+	    " region, started_at, ended_at, complete, partial, resources,"
+	    " counts, digest, run_start, run_end) VALUES ($1, $2, $3, $4,"
+	    " $5, $6, $7, $8, $9, $10, $11, $12, $13)", 13, params);
+	free(end);
+	free(counts);
+}
+
+/* A JSON array of strings, for a jsonb parameter. */
+static char *
+string_array_json(char *const *v, size_t n)
+{
+	size_t i, k, len = 0, cap = 2;
+	char *s;
+
+	for (i = 0; i < n; i++)
+		cap += 2 * strlen(v[i]) + 3;
+	s = moc_xmalloc(cap + 1);
+	s[len++] = '[';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			s[len++] = ',';
+		s[len++] = '"';
+		for (k = 0; v[i][k] != '\0'; k++) {
+			if (v[i][k] == '"' || v[i][k] == '\\')
+				s[len++] = '\\';
+			s[len++] = v[i][k];
+		}
+		s[len++] = '"';
+	}
+	s[len++] = ']';
+	s[len] = '\0';
+	return s;
+}
+
+static void
+start_run(struct rec_reader *r, const struct json_value *rec)
+{
+	const struct json_value *res = json_get(rec, "resources");
+	const char *id = json_get_string(rec, "run_id");
+	const char *region = json_get_string(rec, "region");
+	const char *params[1];
+	const char *line;
+	size_t i, len;
+	PGresult *q;
+
+	if (run.open)
+		fail(EXIT_DATA, "%s: run_start inside run \"%s\" (no run_end "
+		    "before it); nothing stored", rec_where(r), run.id);
+	if (id == NULL || *id == '\0')
+		fail(EXIT_DATA, "%s: run_start without a run id in field "
+		    "\"run_id\"; nothing stored", rec_where(r));
+	if (region == NULL)
+		fail(EXIT_DATA, "%s: run_start without a region in field "
+		    "\"region\"; nothing stored", rec_where(r));
+	if (get_time(rec, "started_at", &run.started_at) == -1)
+		fail(EXIT_DATA, "%s: bad timestamp in field \"started_at\" "
+		    "of run_start; nothing stored", rec_where(r));
+	/* Merge what came before (administrator data) on its own. */
+	merge_stage(0, 0);
+	reset_counts();
+	run.open = 1;
+	run.id = moc_xstrdup(id);
+	run.region = moc_xstrdup(region);
+	run.source = dup_or_null(json_get_string(rec, "source"));
+	run.cloud = dup_or_null(json_get_string(rec, "cloud"));
+	line = rec_line(r, &len);
+	run.start_line = moc_xstrndup(line, len);
+	sha256_init(&run.digest);
+	sha256_update(&run.digest, line, len);
+	if (res != NULL && res->type == JSON_ARRAY) {
+		run.resources = moc_xcalloc(res->len + 1, sizeof(char *));
+		for (i = 0; i < res->len; i++)
+			if (res->u.items[i].type == JSON_STRING)
+				run.resources[run.nresources++] =
+				    moc_xstrdup(res->u.items[i].u.text);
+		run.resources_json = string_array_json(run.resources,
+		    run.nresources);
+	}
+	params[0] = id;
+	q = pgx_query(conn, "SELECT 1 FROM moc.collection_run WHERE id = $1",
+	    1, params);
+	run.skip = PQntuples(q) > 0;
+	PQclear(q);
+	if (run.skip) {
+		totals.skipped_runs++;
+		if (!opt.quiet)
+			moc_warn("%s: run \"%s\" is already loaded; skipped",
+			    rec_where(r), id);
+	}
+	copy_begin();
+}
+
+static void
+end_run(struct rec_reader *r, const struct json_value *rec, int at_eof)
+{
+	const struct json_value *c = rec != NULL ? json_get(rec, "complete") :
+	    NULL;
+	const char *id = rec != NULL ? json_get_string(rec, "run_id") : NULL;
+	int complete = c != NULL && c->type == JSON_TRUE;
+	int64_t ended = 0;
+	int has_end;
+	const char *line = NULL;
+	size_t len = 0;
+
+	if (!run.open)
+		fail(EXIT_DATA, "%s: run_end without run_start; nothing stored",
+		    rec_where(r));
+	if (!at_eof && (id == NULL || strcmp(id, run.id) != 0))
+		fail(EXIT_DATA, "%s: run_end of run \"%s\" in field \"run_id\" "
+		    "ends run \"%s\"; nothing stored", rec_where(r),
+		    id != NULL ? id : "(none)", run.id);
+	if (!complete && !opt.partial)
+		fail(EXIT_DATA, "%s: run \"%s\" is incomplete (%s); nothing "
+		    "stored (use --partial to keep its observations)",
+		    rec_where(r), run.id, at_eof ? "the stream ends without "
+		    "run_end" : "run_end says \"complete\": false");
+	has_end = rec != NULL && get_time(rec, "ended_at", &ended) == 0;
+	if (rec != NULL)
+		line = rec_line(r, &len);
+	if (!run.skip) {
+		merge_stage(1, complete && !run.degraded);
+		record_run(line, len, complete, ended, has_end);
+		totals.runs++;
+	} else {
+		pgx_copy_end(copy);
+		copy = NULL;
+	}
+	reset_counts();
+	free_run();
+	if (!at_eof)
+		copy_begin();
+}
+
+static void
+load_file(int fd, const char *name)
+{
+	struct rec_reader *r = rec_open(fd, name, opt.max_record);
+	const struct json_value *rec;
+	enum rec_status st;
+	const char *type, *line;
+	size_t len;
+
+	while ((st = rec_next(r, &rec)) != REC_EOF) {
+		if (st != REC_OK) {
+			bad_record(r, "%s", rec_error(r));
+			continue;
+		}
+		line = rec_line(r, &len);
+		if (run.open)
+			sha256_update(&run.digest, line, len);
+		type = rec_type(rec);
+		if (type == NULL) {
+			bad_record(r, "missing record type in field \"type\"");
+			continue;
+		}
+		if (strcmp(type, "run_start") == 0)
+			start_run(r, rec);
+		else if (strcmp(type, "run_end") == 0)
+			end_run(r, rec, 0);
+		else if (!run.skip)
+			stage_record(r, rec, type);
+	}
+	if (run.open) {
+		moc_warn("%s: the stream ends inside run \"%s\"", rec_where(r),
+		    run.id);
+		end_run(r, NULL, 1);
+	}
+	rec_close(r);
+}
+
+static void
+load(char **files, int nfiles)
+{
+	int i, fd;
+
+	pgx_exec(conn, "BEGIN");
+	/* Two loads at once would interleave their merges: serialise. */
+	pgx_exec(conn, "SELECT pg_advisory_xact_lock(" LOAD_LOCK_KEY ")");
+	if (schema_version() != SCHEMA_VERSION)
+		moc_die(EXIT_USAGE, "the database schema is version %lld, "
+		    "this pg-load writes version %d; run pg-load --%s",
+		    schema_version(), SCHEMA_VERSION,
+		    schema_version() == 0 ? "init" : "migrate");
+	pgx_exec(conn, stage_ddl);
+	copy_begin();
+	for (i = 0; i < nfiles; i++) {
+		if (strcmp(files[i], "-") == 0) {
+			load_file(0, "<stdin>");
+			continue;
+		}
+		fd = open(files[i], O_RDONLY);
+		if (fd == -1)
+			fail(EXIT_DATA, "%s: %s; nothing stored", files[i],
+			    strerror(errno));
+		load_file(fd, files[i]);
+		close(fd);
+	}
+	merge_stage(0, 0);
+	pgx_exec(conn, "COMMIT");
+	if (!opt.quiet)
+		fprintf(stderr, "%s: stored %llu records of %llu runs "
+		    "(%llu runs already loaded), %llu warnings\n",
+		    moc_progname(), totals.records, totals.runs,
+		    totals.skipped_runs, totals.warnings);
+}
+
+/* ---- retention --------------------------------------------------------- */
+
+static void
+retain(void)
+{
+	char secs[32], sql[512];
+	const char *params[1] = { secs };
+	unsigned long long n, total = 0;
+	PGresult *res;
+	size_t i;
+
+	snprintf(secs, sizeof(secs), "%lld", (long long)opt.retain);
+	pgx_exec(conn, "BEGIN");
+	pgx_exec(conn, "SELECT pg_advisory_xact_lock(" LOAD_LOCK_KEY ")");
+	for (i = 0; i < NTYPES; i++) {
+		if (types[i].kind != K_OBJECT && types[i].kind != K_ADMIN)
+			continue;
+		sqlf(sql, sizeof(sql), "DELETE FROM moc.%s WHERE valid_to <"
+		    " now() - make_interval(secs => $1::double precision)",
+		    types[i].table);
+		res = pgx_query(conn, sql, 1, params);
+		n = strtoull(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+		total += n;
+		if (n > 0 && !opt.quiet)
+			fprintf(stderr, "%s: --retain: removed %llu row "
+			    "versions of %s\n", moc_progname(), n,
+			    types[i].type);
+	}
+	pgx_exec(conn, "COMMIT");
+	if (!opt.quiet)
+		fprintf(stderr, "%s: --retain: removed %llu row versions that "
+		    "ended more than %s seconds ago\n", moc_progname(), total,
+		    secs);
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+enum {
+	OPT_INIT = 256, OPT_MIGRATE, OPT_ROLES, OPT_SCHEMA_VERSION,
+	OPT_SQL_DIR, OPT_PARTIAL, OPT_SKIP_BAD, OPT_RETAIN, OPT_MAX_RECORD
+};
+
+static const struct option longopts[] = {
+	{ "dbname", required_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "init", no_argument, NULL, OPT_INIT },
+	{ "max-record", required_argument, NULL, OPT_MAX_RECORD },
+	{ "migrate", no_argument, NULL, OPT_MIGRATE },
+	{ "partial", no_argument, NULL, OPT_PARTIAL },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "retain", required_argument, NULL, OPT_RETAIN },
+	{ "roles", no_argument, NULL, OPT_ROLES },
+	{ "schema-version", required_argument, NULL, OPT_SCHEMA_VERSION },
+	{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
+	{ "sql-dir", required_argument, NULL, OPT_SQL_DIR },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+parse_options(int argc, char **argv)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d:hqV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			opt.conninfo = optarg;
+			break;
+		case 'h':
+			usage();
+			moc_close_stdout();
+			exit(EXIT_OK);
+		case 'q':
+			opt.quiet = 1;
+			break;
+		case 'V':
+			moc_print_version();
+		case OPT_INIT:
+			opt.init = 1;
+			break;
+		case OPT_MIGRATE:
+			opt.migrate = 1;
+			break;
+		case OPT_ROLES:
+			opt.roles = 1;
+			break;
+		case OPT_SCHEMA_VERSION:
+			if (moc_parse_int(optarg, 1, 999, &opt.target_version))
+				moc_usage_error("bad --schema-version: %s",
+				    optarg);
+			break;
+		case OPT_SQL_DIR:
+			opt.sqldir = optarg;
+			break;
+		case OPT_PARTIAL:
+			opt.partial = 1;
+			break;
+		case OPT_SKIP_BAD:
+			opt.skip_bad = 1;
+			break;
+		case OPT_RETAIN:
+			if (moc_parse_duration(optarg, &opt.retain) == -1)
+				moc_usage_error("bad --retain duration: %s",
+				    optarg);
+			break;
+		case OPT_MAX_RECORD:
+			if (moc_parse_size(optarg, &opt.max_record) == -1 ||
+			    opt.max_record == 0)
+				moc_usage_error("bad --max-record size: %s",
+				    optarg);
+			break;
+		default:
+			fprintf(stderr, "Try '%s --help' for more "
+			    "information.\n", moc_progname());
+			exit(EXIT_USAGE);
+		}
+	}
+	if (opt.init && opt.migrate)
+		moc_usage_error("--init and --migrate exclude each other");
+	if (opt.sqldir == NULL)
+		opt.sqldir = getenv("MOC_SQLDIR");
+	if (opt.sqldir == NULL)
+		opt.sqldir = DATADIR "/sql";
+}
+
+int
+main(int argc, char **argv)
+{
+	static char *stdin_only[] = { "-" };
+	char **files;
+	int nfiles, maintenance;
+
+	moc_setprogname(argv[0]);
+	setlocale(LC_CTYPE, "");
+	parse_options(argc, argv);
+	files = argv + optind;
+	nfiles = argc - optind;
+	maintenance = opt.init || opt.migrate || opt.roles || opt.retain >= 0;
+	if (nfiles == 0 && !maintenance) {
+		files = stdin_only;
+		nfiles = 1;
+	}
+	load_time = (int64_t)time(NULL);
+
+	conn = pgx_connect(opt.conninfo, "pg-load");
+	if (opt.init || opt.migrate || opt.roles)
+		setup_schema();
+	if (nfiles > 0)
+		load(files, nfiles);
+	if (opt.retain >= 0)
+		retain();
+	pgx_finish(conn);
+	moc_close_stdout();
+	return EXIT_OK;
+}

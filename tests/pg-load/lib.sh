@@ -1,0 +1,46 @@
+# lib.sh: helpers for pg-load's tests, sourced after common.sh and pg.sh.
+# db_new NAME: a fresh database with the current schema; PGDATABASE=NAME.
+MOC_SQLDIR=$top_srcdir/sql
+GEN=$top_srcdir/tests/pg-load/gen-cloud
+export MOC_SQLDIR
+
+need psql
+pg_start
+
+db_new() {
+	psql -q -X -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $1" ||
+	    exit 99
+	PGDATABASE=$1
+	export PGDATABASE
+	shift
+	pg-load -q --init "$@" 2>"$T/init.err" || { cat "$T/init.err"; exit 99; }
+}
+
+# q SQL: one value, unaligned.
+q() {
+	psql -X -A -t -v ON_ERROR_STOP=1 -c "$1"
+}
+
+# dump FILE: every table of the schema, sorted, for comparisons.
+dump() {
+	for t in $(q "SELECT tablename FROM pg_tables WHERE schemaname = 'moc'
+	    AND tablename <> 'schema_version' ORDER BY 1"); do
+		echo "== $t"
+		psql -X -A -t -c "SELECT * FROM moc.$t" | sort
+	done >"$1"
+}
+
+# sorted_json FILE: records with sorted keys, sorted, for comparisons.
+sorted_json() {
+	$PYTHON3 -c '
+import json, sys
+drop = set(sys.argv[2:])
+rows = []
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    for k in drop:
+        r.pop(k, None)
+    rows.append(json.dumps(r, sort_keys=True))
+print("\n".join(sorted(rows)))' "$@"
+}
+[ -n "${PYTHON3:-}" ] || skip "python3 is not installed"
