@@ -324,40 +324,47 @@ find_type(const char *name)
 	return &types[OTHER_CODE];
 }
 
-/* Field families checked on every record (their values are kept anyway). */
-static int
-is_time_field(const char *k, size_t n)
-{
-	static const char *const names[] = { "start_time", "finish_time",
-		"generated", "window_start", "window_end", "valid_from",
-		"valid_to", NULL };
-	size_t i;
+/* Fields checked on every record (their values are kept anyway). */
+enum field_kind { F_TIME = 1, F_NUMBER, F_BOOL };
 
-	if (n > 3 && strcmp(k + n - 3, "_at") == 0)
-		return 1;
-	for (i = 0; names[i] != NULL; i++)
-		if (strcmp(k, names[i]) == 0)
-			return 1;
-	return 0;
+struct field {
+	const char	*name;
+	enum field_kind	 kind;
+};
+
+/* Sorted by name, for bsearch. */
+static const struct field fields[] = {
+	{ "bootable", F_BOOL }, { "disk_gb", F_NUMBER },
+	{ "enabled", F_BOOL }, { "ephemeral_gb", F_NUMBER },
+	{ "finish_time", F_TIME }, { "generated", F_TIME },
+	{ "gpu_count", F_NUMBER }, { "inherited", F_BOOL },
+	{ "ip_version", F_NUMBER }, { "is_domain", F_BOOL },
+	{ "is_public", F_BOOL }, { "memory_mb", F_NUMBER },
+	{ "power_state", F_NUMBER }, { "ram_mb", F_NUMBER },
+	{ "router_external", F_BOOL }, { "shared", F_BOOL },
+	{ "size_gb", F_NUMBER }, { "start_time", F_TIME },
+	{ "swap_mb", F_NUMBER }, { "valid_from", F_TIME },
+	{ "valid_to", F_TIME }, { "vcpus", F_NUMBER },
+	{ "window_end", F_TIME }, { "window_start", F_TIME },
+};
+
+static int
+field_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct field *)elem)->name);
 }
 
-static int
-is_field_of(const char *k, const char *const *names)
+static enum field_kind
+field_kind(const char *k, size_t n)
 {
-	size_t i;
+	const struct field *f;
 
-	for (i = 0; names[i] != NULL; i++)
-		if (strcmp(k, names[i]) == 0)
-			return 1;
-	return 0;
+	if (n > 3 && memcmp(k + n - 3, "_at", 3) == 0)
+		return F_TIME;
+	f = bsearch(k, fields, sizeof(fields) / sizeof(fields[0]),
+	    sizeof(fields[0]), field_cmp);
+	return f != NULL ? f->kind : 0;
 }
-
-static const char *const number_fields[] = { "vcpus", "ram_mb", "disk_gb",
-	"ephemeral_gb", "swap_mb", "gpu_count", "size_gb", "memory_mb",
-	"ip_version", "power_state", NULL };
-static const char *const bool_fields[] = { "enabled", "is_public",
-	"is_domain", "shared", "router_external", "bootable", "inherited",
-	NULL };
 
 static void
 warn_rec(struct rec_reader *r, const char *fmt, ...)
@@ -392,34 +399,39 @@ static void
 check_fields(struct rec_reader *r, const struct json_value *rec)
 {
 	const struct json_member *m;
+	const struct json_value *v;
 	char shown[100];
 	int64_t t;
 	size_t i;
-	int bad;
 
 	for (i = 0; i < rec->len; i++) {
 		m = &rec->u.members[i];
-		if (m->value.type == JSON_NULL)
+		v = &m->value;
+		if (v->type == JSON_NULL)
 			continue;
-		if (is_time_field(m->key, m->keylen)) {
-			bad = m->value.type != JSON_STRING ||
-			    rtime_parse_date_or_time(m->value.u.text,
-			    m->value.len, &t) == -1;
-			if (bad) {
-				print_value(shown, sizeof(shown), &m->value);
-				warn_rec(r, "bad timestamp in field \"%s\": %s "
-				    "(kept as sent)", m->key, shown);
-			}
-		} else if (is_field_of(m->key, number_fields) &&
-		    m->value.type != JSON_NUMBER) {
-			print_value(shown, sizeof(shown), &m->value);
+		switch (field_kind(m->key, m->keylen)) {
+		case F_TIME:
+			if (v->type == JSON_STRING && rtime_parse_date_or_time(
+			    v->u.text, v->len, &t) == 0)
+				break;
+			print_value(shown, sizeof(shown), v);
+			warn_rec(r, "bad timestamp in field \"%s\": %s "
+			    "(kept as sent)", m->key, shown);
+			break;
+		case F_NUMBER:
+			if (v->type == JSON_NUMBER)
+				break;
+			print_value(shown, sizeof(shown), v);
 			warn_rec(r, "wrong type in field \"%s\": %s, not a "
 			    "number (kept as sent)", m->key, shown);
-		} else if (is_field_of(m->key, bool_fields) &&
-		    m->value.type != JSON_TRUE && m->value.type != JSON_FALSE) {
-			print_value(shown, sizeof(shown), &m->value);
+			break;
+		case F_BOOL:
+			if (v->type == JSON_TRUE || v->type == JSON_FALSE)
+				break;
+			print_value(shown, sizeof(shown), v);
 			warn_rec(r, "wrong type in field \"%s\": %s, not a "
 			    "boolean (kept as sent)", m->key, shown);
+			break;
 		}
 	}
 }
@@ -437,6 +449,39 @@ get_time(const struct json_value *rec, const char *key, int64_t *t)
 
 /* ---- content hash ------------------------------------------------------ */
 
+/*
+ * A record's content is written in a canonical form (object keys sorted,
+ * every item tagged and length-prefixed) and hashed with MurmurHash3's
+ * 128-bit mix.  It detects change, it does not guard against forgery: the
+ * database trusts its loader, and SHA-256 would cost half the load time.
+ */
+struct canon {
+	unsigned char	*p;
+	size_t		 len, cap;
+};
+static struct canon canon;
+
+static void
+canon_put(const void *s, size_t n)
+{
+	if (canon.cap - canon.len < n) {
+		canon.cap = (canon.cap + n) * 2;
+		canon.p = moc_xrealloc(canon.p, canon.cap);
+	}
+	memcpy(canon.p + canon.len, s, n);
+	canon.len += n;
+}
+
+static void
+canon_bytes(char tag, const char *s, size_t len)
+{
+	uint32_t n = (uint32_t)len;
+
+	canon_put(&tag, 1);
+	canon_put(&n, sizeof(n));
+	canon_put(s, len);
+}
+
 static int
 member_cmp(const void *a, const void *b)
 {
@@ -450,52 +495,37 @@ member_cmp(const void *a, const void *b)
 	return (x->keylen > y->keylen) - (x->keylen < y->keylen);
 }
 
+/* Top-level observed_at and run_id change with every poll: left out. */
 static void
-hash_bytes(struct sha256 *h, char tag, const char *s, size_t len)
+canon_value(const struct json_value *v, int top)
 {
-	uint64_t n = len;
-
-	sha256_update(h, &tag, 1);
-	sha256_update(h, &n, sizeof(n));
-	sha256_update(h, s, len);
-}
-
-/*
- * Hash a value with object keys sorted, so that the same content hashes
- * the same whatever the key order; top-level observed_at and run_id are
- * left out: they change with every poll.
- */
-static void
-hash_value(struct sha256 *h, const struct json_value *v, int top)
-{
-	const struct json_member *small[32], **m;
+	const struct json_member *small[64], **m;
 	size_t i, n;
 
 	switch (v->type) {
 	case JSON_NULL:
-		sha256_update(h, "z", 1);
+		canon_put("z", 1);
 		break;
 	case JSON_FALSE:
-		sha256_update(h, "f", 1);
+		canon_put("f", 1);
 		break;
 	case JSON_TRUE:
-		sha256_update(h, "t", 1);
+		canon_put("t", 1);
 		break;
 	case JSON_NUMBER:
-		hash_bytes(h, 'n', v->u.text, v->len);
+		canon_bytes('n', v->u.text, v->len);
 		break;
 	case JSON_STRING:
-		hash_bytes(h, 's', v->u.text, v->len);
+		canon_bytes('s', v->u.text, v->len);
 		break;
 	case JSON_ARRAY:
-		sha256_update(h, "[", 1);
+		canon_put("[", 1);
 		for (i = 0; i < v->len; i++)
-			hash_value(h, &v->u.items[i], 0);
-		sha256_update(h, "]", 1);
+			canon_value(&v->u.items[i], 0);
+		canon_put("]", 1);
 		break;
 	case JSON_OBJECT:
-		m = v->len <= 32 ? small :
-		    moc_xmalloc(v->len * sizeof(*m));
+		m = v->len <= 64 ? small : moc_xmalloc(v->len * sizeof(*m));
 		for (i = n = 0; i < v->len; i++) {
 			const struct json_member *e = &v->u.members[i];
 
@@ -505,39 +535,96 @@ hash_value(struct sha256 *h, const struct json_value *v, int top)
 			m[n++] = e;
 		}
 		qsort(m, n, sizeof(*m), member_cmp);
-		sha256_update(h, "{", 1);
+		canon_put("{", 1);
 		for (i = 0; i < n; i++) {
-			hash_bytes(h, 'k', m[i]->key, m[i]->keylen);
-			hash_value(h, &m[i]->value, 0);
+			canon_bytes('k', m[i]->key, m[i]->keylen);
+			canon_value(&m[i]->value, 0);
 		}
-		sha256_update(h, "}", 1);
+		canon_put("}", 1);
 		if (m != small)
 			free(m);
 		break;
 	}
 }
 
-/* COPY text for bytea: "\\x" then hex (the backslash itself escaped). */
-static void
-copy_hash(const struct json_value *rec)
+static uint64_t
+rotl64(uint64_t x, int r)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char d[SHA256_DIGEST_LEN];
-	char out[3 + 32];
-	struct sha256 h;
+	return (x << r) | (x >> (64 - r));
+}
+
+static uint64_t
+fmix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static void
+murmur_block(uint64_t *h1, uint64_t *h2, const unsigned char *p)
+{
+	const uint64_t c1 = 0x87c37b91114253d5ULL, c2 = 0x4cf5ad432745937fULL;
+	uint64_t k1, k2;
+
+	memcpy(&k1, p, 8);
+	memcpy(&k2, p + 8, 8);
+	k1 *= c1;
+	k1 = rotl64(k1, 31);
+	k1 *= c2;
+	*h1 ^= k1;
+	*h1 = rotl64(*h1, 27) + *h2;
+	*h1 = *h1 * 5 + 0x52dce729;
+	k2 *= c2;
+	k2 = rotl64(k2, 33);
+	k2 *= c1;
+	*h2 ^= k2;
+	*h2 = rotl64(*h2, 31) + *h1;
+	*h2 = *h2 * 5 + 0x38495ab5;
+}
+
+/* The record's content hash, 16 bytes. */
+static void
+content_hash(const struct json_value *rec, unsigned char out[16])
+{
+	uint64_t h1 = 0x6d6f632d7265706fULL, h2 = 0x72742d686173680aULL;
+	unsigned char tail[16] = { 0 };
 	size_t i;
 
-	sha256_init(&h);
-	hash_value(&h, rec, 1);
-	sha256_final(&h, d);
-	out[0] = '\\';
-	out[1] = '\\';
-	out[2] = 'x';
+	canon.len = 0;
+	canon_value(rec, 1);
+	for (i = 0; i + 16 <= canon.len; i += 16)
+		murmur_block(&h1, &h2, canon.p + i);
+	memcpy(tail, canon.p + i, canon.len - i);
+	murmur_block(&h1, &h2, tail);
+	h1 ^= canon.len;
+	h2 ^= canon.len;
+	h1 += h2;
+	h2 += h1;
+	h1 = fmix64(h1);
+	h2 = fmix64(h2);
+	h1 += h2;
+	h2 += h1;
+	memcpy(out, &h1, 8);
+	memcpy(out + 8, &h2, 8);
+}
+
+static void
+hash_hex(const struct json_value *rec, char out[33])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[16];
+	size_t i;
+
+	content_hash(rec, d);
 	for (i = 0; i < 16; i++) {
-		out[3 + 2 * i] = hex[d[i] >> 4];
-		out[4 + 2 * i] = hex[d[i] & 15];
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
 	}
-	pgx_copy_write(copy, out, sizeof(out));
+	out[32] = '\0';
 }
 
 /* ---- staging ----------------------------------------------------------- */
@@ -548,7 +635,7 @@ static const char stage_ddl[] =
     " id text NOT NULL, vt timestamptz, dt timestamptz,"
     " at_from timestamptz, at_to timestamptz, subject text, kind text,"
     " hash bytea NOT NULL, run_id text, line bigint NOT NULL,"
-    " rec jsonb NOT NULL) ON COMMIT DROP";
+    " rec text NOT NULL) ON COMMIT DROP";
 
 static void
 copy_begin(void)
@@ -650,7 +737,7 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 	struct rtype *t = find_type(type);
 	const struct json_value *idv;
 	const char *region, *id, *run_id;
-	char hexid[2 * SHA256_DIGEST_LEN + 1];
+	char hexid[33];
 	const char *line;
 	size_t len;
 	int64_t vt = 0, dt = 0, from = 0, to = 0;
@@ -665,12 +752,8 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 		return;
 	}
 	idv = json_get(rec, "id");
+	hash_hex(rec, hexid);
 	if (t->kind == K_OTHER) {
-		struct sha256 h;
-
-		sha256_init(&h);
-		hash_value(&h, rec, 1);
-		sha256_final_hex(&h, hexid);
 		id = hexid;
 	} else if (idv == NULL || idv->type != JSON_STRING || idv->len == 0) {
 		char shown[100] = "missing";
@@ -725,7 +808,9 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 	copy_sep();
 	copy_text(t->what != NULL ? json_get_string(rec, t->what) : NULL);
 	copy_sep();
-	copy_hash(rec);
+	/* bytea in COPY text: \\x and hex (the backslash escaped). */
+	pgx_copy_write(copy, "\\\\x", 3);
+	pgx_copy_write(copy, hexid, 32);
 	copy_sep();
 	copy_text(run_id);
 	copy_sep();
@@ -752,9 +837,11 @@ sqlf(char *buf, size_t size, const char *fmt, const char *table)
 
 /* Keep the last of several records of one object in one run. */
 static void
-dedup_stage(void)
+dedup_stage(unsigned long long staged)
 {
-	pgx_exec(conn, "ANALYZE moc_stage");
+	/* Statistics pay off only for a large stage (hash joins). */
+	if (staged > 20000)
+		pgx_exec(conn, "ANALYZE moc_stage");
 	pgx_exec(conn, "DELETE FROM moc_stage s USING ("
 	    " SELECT code, region, id, max(line) AS line FROM moc_stage"
 	    " GROUP BY code, region, id HAVING count(*) > 1) d"
@@ -772,7 +859,7 @@ merge_event(const struct rtype *t, const char *code)
 		sqlf(sql, sizeof(sql),
 		    "INSERT INTO moc.%s (region, id, at_from, at_to, hash,"
 		    " run_id, rec, type)"
-		    " SELECT region, id, at_from, at_to, hash, run_id, rec, type"
+		    " SELECT region, id, at_from, at_to, hash, run_id, rec::jsonb, type"
 		    " FROM moc_stage WHERE code = $1"
 		    " ON CONFLICT (region, id) DO NOTHING", t->table);
 	else
@@ -782,7 +869,7 @@ merge_event(const struct rtype *t, const char *code)
 		    "INSERT INTO moc.%s AS o (region, id, at_from, at_to,"
 		    " subject_id, kind, hash, run_id, rec)"
 		    " SELECT region, id, at_from, at_to, subject, kind, hash,"
-		    " run_id, rec FROM moc_stage WHERE code = $1"
+		    " run_id, rec::jsonb FROM moc_stage WHERE code = $1"
 		    " ON CONFLICT (region, id) DO UPDATE SET"
 		    " at_to = EXCLUDED.at_to, hash = EXCLUDED.hash,"
 		    " rec = EXCLUDED.rec"
@@ -812,7 +899,7 @@ merge_object(const struct rtype *t, const char *code)
 	    "INSERT INTO moc.%s (region, id, valid_from, valid_to, hash,"
 	    " run_id, rec)"
 	    " SELECT s.region, s.id, s.vt, CASE WHEN s.dt IS NOT NULL"
-	    " THEN s.vt END, s.hash, s.run_id, s.rec FROM moc_stage s"
+	    " THEN s.vt END, s.hash, s.run_id, s.rec::jsonb FROM moc_stage s"
 	    " WHERE s.code = $1 AND NOT EXISTS (SELECT 1 FROM moc.%s o"
 	    " WHERE o.region = s.region AND o.id = s.id"
 	    " AND (o.valid_to IS NULL OR o.valid_from = s.vt"
@@ -886,10 +973,13 @@ merge_stage(int in_run, int infer_deletions)
 {
 	char code[8];
 	size_t i;
+	unsigned long long staged;
 
-	pgx_copy_end(copy);
+	staged = pgx_copy_end(copy);
 	copy = NULL;
-	dedup_stage();
+	if (staged == 0 && !(in_run && infer_deletions))
+		return;
+	dedup_stage(staged);
 	/* Actions first: a delete action dates a disappearance. */
 	for (i = 0; i < NTYPES; i++) {
 		if (types[i].kind != K_EVENT && types[i].kind != K_OTHER)
