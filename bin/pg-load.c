@@ -635,6 +635,7 @@ static const char stage_ddl[] =
     " id text NOT NULL, vt timestamptz, dt timestamptz,"
     " at_from timestamptz, at_to timestamptz, subject text, kind text,"
     " hash bytea NOT NULL, run_id text, line bigint NOT NULL,"
+    " dflt boolean NOT NULL,"
     " rec text NOT NULL) ON COMMIT DROP";
 
 static void
@@ -704,16 +705,20 @@ bad_record(struct rec_reader *r, const char *fmt, ...)
 /* The valid time of an object or administrator record. */
 static int
 valid_time(struct rec_reader *r, const struct json_value *rec,
-    const struct rtype *t, int64_t *vt)
+    const struct rtype *t, int64_t *vt, int *dflt)
 {
 	const struct json_value *v;
 
+	*dflt = 0;
 	if (t->kind == K_ADMIN && get_time(rec, "valid_from", vt) == 0)
 		return 0;
 	v = json_get(rec, "observed_at");
 	if (v == NULL || v->type == JSON_NULL) {
-		if (t->kind == K_ADMIN || t->kind == K_OTHER) {
+		/* Administrator data without a date: the first version holds
+		 * since always (1970), a change from when it is loaded. */
+		if (t->kind == K_ADMIN) {
 			*vt = run.open ? run.started_at : load_time;
+			*dflt = 1;
 			return 0;
 		}
 		bad_record(r, "missing field \"observed_at\"");
@@ -741,7 +746,7 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 	const char *line;
 	size_t len;
 	int64_t vt = 0, dt = 0, from = 0, to = 0;
-	int has_dt = 0, has_from = 0, has_to = 0;
+	int has_dt = 0, has_from = 0, has_to = 0, dflt = 0;
 
 	if (t->kind == K_OTHER)
 		warn_rec(r, "unknown record type \"%.60s\" (kept in "
@@ -774,7 +779,7 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 			has_from = has_to = 1;
 		}
 	} else {
-		if (valid_time(r, rec, t, &vt) == -1)
+		if (valid_time(r, rec, t, &vt, &dflt) == -1)
 			return;
 		if (t->kind == K_OBJECT)
 			has_dt = get_time(rec, "deleted_at", &dt) == 0 ||
@@ -816,6 +821,7 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 	copy_sep();
 	copy_ulong(rec_lineno(r));
 	copy_sep();
+	pgx_copy_write(copy, dflt ? "t\t" : "f\t", 2);
 	line = rec_line(r, &len);
 	pgx_copy_field(copy, line, len);
 	pgx_copy_write(copy, "\n", 1);
@@ -898,7 +904,10 @@ merge_object(const struct rtype *t, const char *code)
 	sqlf(sql, sizeof(sql),
 	    "INSERT INTO moc.%s (region, id, valid_from, valid_to, hash,"
 	    " run_id, rec)"
-	    " SELECT s.region, s.id, s.vt, CASE WHEN s.dt IS NOT NULL"
+	    " SELECT s.region, s.id, CASE WHEN s.dflt AND NOT EXISTS"
+	    " (SELECT 1 FROM moc.%s o WHERE o.region = s.region AND"
+	    " o.id = s.id) THEN '1970-01-01T00:00:00Z' ELSE s.vt END,"
+	    " CASE WHEN s.dt IS NOT NULL"
 	    " THEN s.vt END, s.hash, s.run_id, s.rec::jsonb FROM moc_stage s"
 	    " WHERE s.code = $1 AND NOT EXISTS (SELECT 1 FROM moc.%s o"
 	    " WHERE o.region = s.region AND o.id = s.id"
@@ -1067,6 +1076,30 @@ record_run(const char *end_line, size_t end_len, int complete,
 	free(counts);
 }
 
+/*
+ * A run older than one already loaded for its region cannot say what is
+ * gone now: its observations are kept, no deletions inferred.
+ */
+static void
+check_late(struct rec_reader *r)
+{
+	char when[RTIME_BUFSIZE];
+	const char *params[2] = { run.region, when };
+	PGresult *q;
+
+	rtime_format(run.started_at, when);
+	q = pgx_query(conn, "SELECT id FROM moc.collection_run WHERE"
+	    " region = $1 AND started_at > $2::timestamptz AND NOT partial"
+	    " ORDER BY started_at DESC LIMIT 1", 2, params);
+	if (PQntuples(q) > 0) {
+		run.degraded = 1;
+		warn_rec(r, "run \"%s\" is older than run \"%s\", already "
+		    "loaded; no deletions inferred from it", run.id,
+		    PQgetvalue(q, 0, 0));
+	}
+	PQclear(q);
+}
+
 /* A JSON array of strings, for a jsonb parameter. */
 static char *
 string_array_json(char *const *v, size_t n)
@@ -1143,6 +1176,8 @@ start_run(struct rec_reader *r, const struct json_value *rec)
 	    1, params);
 	run.skip = PQntuples(q) > 0;
 	PQclear(q);
+	if (!run.skip)
+		check_late(r);
 	if (run.skip) {
 		totals.skipped_runs++;
 		if (!opt.quiet)

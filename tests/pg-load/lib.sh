@@ -44,3 +44,25 @@ for line in open(sys.argv[1]):
 print("\n".join(sorted(rows)))' "$@"
 }
 [ -n "${PYTHON3:-}" ] || skip "python3 is not installed"
+
+# run ID TIME REGION RESOURCES [COMPLETE]: a run_start line (stdout); records
+# follow from the caller, then end ID TIME [COMPLETE].
+run() {
+	printf '{"type":"run_start","run_id":"%s","source":"openstack","cloud":"t","region":"%s","started_at":"%s","resources":[%s]}\n' \
+	    "$1" "$3" "$2" "$4"
+}
+end() {
+	printf '{"type":"run_end","run_id":"%s","ended_at":"%s","complete":%s,"pages":1,"failed":[]}\n' \
+	    "$1" "$2" "${3:-true}"
+}
+# inst ID TIME REGION STATUS [EXTRA]: an instance observation.
+inst() {
+	printf '{"type":"instance","id":"%s","region":"%s","observed_at":"%s","run_id":"r","status":"%s","vcpus":1,"project_id":"p"%s}\n' \
+	    "$1" "$3" "$2" "$4" "${5:-}"
+}
+# versions TABLE ID: "valid_from valid_to" of each version, by valid_from.
+versions() {
+	q "SELECT string_agg(to_char(valid_from AT TIME ZONE 'UTC', 'HH24:MI:SS')
+	    || '-' || coalesce(to_char(valid_to AT TIME ZONE 'UTC', 'HH24:MI:SS'),
+	    'open'), ' ' ORDER BY valid_from) FROM moc.$1 WHERE id = '$2'"
+}
