@@ -1224,8 +1224,7 @@ end_run(struct rec_reader *r, const struct json_value *rec, int at_eof)
 	}
 	reset_counts();
 	free_run();
-	if (!at_eof)
-		copy_begin();
+	copy_begin();
 }
 
 static void

@@ -66,3 +66,44 @@ versions() {
 	    || '-' || coalesce(to_char(valid_to AT TIME ZONE 'UTC', 'HH24:MI:SS'),
 	    'open'), ' ' ORDER BY valid_from) FROM moc.$1 WHERE id = '$2'"
 }
+
+# wait_for SQL VALUE: poll until the query gives VALUE (bounded, so a
+# hang fails the test instead of blocking make check).
+wait_for() {
+	n=0
+	while [ "$(q "$1")" != "$2" ]; do
+		n=$((n + 1))
+		if [ "$n" -gt 1200 ]; then
+			fail "gave up waiting for: $1 = $2"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# A control session that holds locks for as long as the test wants:
+# ctl_open, ctl "SQL;", ctl_close.
+ctl_open() {
+	mkfifo "$T/ctl"
+	psql -X -q -v ON_ERROR_STOP=1 <"$T/ctl" >"$T/ctl.out" 2>&1 &
+	ctl_pid=$!
+	exec 3>"$T/ctl"
+}
+ctl() {
+	echo "$1" >&3
+}
+ctl_close() {
+	exec 3>&-
+	wait "$ctl_pid"
+	rm -f "$T/ctl"
+}
+LOCK_KEY=7168867
+LOADERS="SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg-load'"
+ADVISORY_HELD="SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+    AND objid = $LOCK_KEY AND granted"
+# table_locked TABLE: the query telling that the control session holds it.
+table_locked() {
+	echo "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a
+	    USING (pid) WHERE a.application_name = 'psql' AND l.granted
+	    AND l.relation = 'moc.$1'::regclass"
+}
