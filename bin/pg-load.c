@@ -289,6 +289,8 @@ setup_schema(void)
 	long long have;
 	char *path, *sql;
 
+	if (access(opt.sqldir, R_OK | X_OK) == -1)
+		moc_die_sys(EXIT_USAGE, "sql folder %s", opt.sqldir);
 	pgx_exec(conn, "BEGIN");
 	pgx_exec(conn, "SELECT pg_advisory_xact_lock(" LOAD_LOCK_KEY ")");
 	have = schema_version();
