@@ -264,6 +264,8 @@ main(int argc, char **argv)
 	parse_options(argc, argv);
 
 	conn = pgx_connect(opt.conninfo, "pg-extract");
+	/* JIT compiles each big statement for longer than it runs. */
+	pgx_exec(conn, "SET jit = off");
 	pgx_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 	if (opt.role != NULL)
 		set_value(conn, "role", opt.role);

@@ -847,8 +847,9 @@ sqlf(char *buf, size_t size, const char *fmt, const char *table)
 static void
 dedup_stage(unsigned long long staged)
 {
-	/* Statistics pay off only for a large stage (hash joins). */
-	if (staged > 20000)
+	/* Without statistics the planner guesses the stage's size and can
+	 * pick a nested loop over the whole history. */
+	if (staged > 100)
 		pgx_exec(conn, "ANALYZE moc_stage");
 	pgx_exec(conn, "DELETE FROM moc_stage s USING ("
 	    " SELECT code, region, id, max(line) AS line FROM moc_stage"
@@ -1449,6 +1450,10 @@ main(int argc, char **argv)
 	load_time = (int64_t)time(NULL);
 
 	conn = pgx_connect(opt.conninfo, "pg-load");
+	/* JIT compiles each big statement for longer than it runs; the
+	 * staging table lives in temp_buffers (8MB by default), which
+	 * must be set before it is first used. */
+	pgx_exec(conn, "SET jit = off; SET temp_buffers = '128MB'");
 	if (opt.init || opt.migrate || opt.roles)
 		setup_schema();
 	if (nfiles > 0)
