@@ -57,6 +57,37 @@ rejected "impossible observed_at" '{"type":"instance","id":"b","region":"R1","ob
 rejected "malformed JSON" '{"type":"instance","id":"b",' 'bad JSON'
 rejected "no type" '{"id":"b","region":"R1"}' 'missing record type in field "type"'
 rejected "not an object" '["instance"]' 'record is a JSON array'
+rejected "invalid UTF-8" "$(printf '{"type":"instance","id":"b\377","region":"R1","observed_at":"2019-03-01T00:15:00Z"}')" \
+    'bad JSON'
+rejected "truncated record" '{"type":"instance","id":"b","region":"R1","observ' 'bad JSON'
+
+# A value the server refuses (jsonb has no \u0000): the database's error,
+# exit 1, nothing stored.
+{
+	run r2 ${D}00:15:00Z R1 "$S"
+	inst a ${D}00:15:00Z R1 SHUTOFF
+	inst b ${D}00:15:00Z R1 'NUL\u0000'
+	end r2 ${D}00:15:10Z
+} >"$T/in"
+pg-load "$T/in" 2>"$T/err"
+expect_eq "server refusal: exit" "$?" 1
+expect_grep "server refusal: message" "^pg-load: ERROR: .*unsupported Unicode escape sequence" "$T/err"
+dump "$T/now"
+cmp -s "$T/base" "$T/now" && pass "server refusal: database unchanged" ||
+    fail "server refusal: database changed"
+
+# A line longer than --max-record is refused, not swallowed.
+{
+	run r2 ${D}00:15:00Z R1 "$S"
+	printf '{"type":"instance","id":"b","region":"R1","observed_at":"2019-03-01T00:15:00Z","name":"%s"}\n' \
+	    "$(head -c 300000 /dev/zero | tr '\0' x)"
+	end r2 ${D}00:15:10Z
+} >"$T/in"
+pg-load --max-record 64K "$T/in" 2>"$T/err"
+expect_eq "huge line: exit" "$?" 1
+expect_grep "huge line: message" "$T/in:2: record longer than the limit of 65536 bytes; nothing stored" "$T/err"
+pg-load --max-record 0 "$T/in" 2>"$T/err"
+expect_eq "bad --max-record" "$?" 2
 
 # Outside a run, an observation has no run to belong to.
 inst z ${D}00:00:00Z R1 ACTIVE >"$T/in"
