@@ -1452,8 +1452,10 @@ main(int argc, char **argv)
 	conn = pgx_connect(opt.conninfo, "pg-load");
 	/* JIT compiles each big statement for longer than it runs; the
 	 * staging table lives in temp_buffers (8MB by default), which
-	 * must be set before it is first used. */
-	pgx_exec(conn, "SET jit = off; SET temp_buffers = '128MB'");
+	 * must be set before it is first used; merges of a large run hash
+	 * more than the default 4MB of work_mem. */
+	pgx_exec(conn, "SET jit = off; SET temp_buffers = '128MB';"
+	    " SET work_mem = '64MB'");
 	if (opt.init || opt.migrate || opt.roles)
 		setup_schema();
 	if (nfiles > 0)

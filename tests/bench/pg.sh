@@ -30,7 +30,6 @@ for line in open(sys.argv[1]):
         continue
     if cols is None:
         cols = list(r)
-        print("\t".join(cols), file=sys.stderr)
     print("\t".join("\\N" if r[c] is None else str(r[c]) for c in cols))
 PY
 db_new bench
