@@ -109,6 +109,8 @@ static struct {
 
 /* State of the load: the open COPY, the current run. */
 static PGconn *conn;
+static const char *cur_input = "<stdin>";	/* for messages after merges */
+static int staged_undated;	/* undated administrator records staged */
 static struct pgx_copy *copy;
 static int64_t load_time;
 
@@ -719,8 +721,9 @@ valid_time(struct rec_reader *r, const struct json_value *rec,
 		/* Administrator data without a date: the first version holds
 		 * since always (1970), a change from when it is loaded. */
 		if (t->kind == K_ADMIN) {
-			*vt = run.open ? run.started_at : load_time;
+			*vt = load_time;	/* made exact by the merge */
 			*dflt = 1;
+			staged_undated = 1;
 			return 0;
 		}
 		bad_record(r, "missing field \"observed_at\"");
@@ -887,12 +890,49 @@ merge_event(const struct rtype *t, const char *code)
 	pgx_command(conn, sql, 1, params);
 }
 
+/* A dated administrator record older than the open version: ignored. */
+static void
+warn_backdated(const struct rtype *t, const char *code)
+{
+	char sql[1024];
+	const char *params[1] = { code };
+	PGresult *res;
+	int i;
+
+	sqlf(sql, sizeof(sql),
+	    "SELECT s.line, s.id, to_char(o.valid_from AT TIME ZONE 'UTC',"
+	    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM moc_stage s JOIN moc.%s o"
+	    " ON o.region = s.region AND o.id = s.id AND o.valid_to IS NULL"
+	    " WHERE s.code = $1 AND NOT s.dflt AND s.vt < o.valid_from"
+	    " AND o.hash <> s.hash ORDER BY s.line", t->table);
+	res = pgx_query(conn, sql, 1, params);
+	for (i = 0; i < PQntuples(res); i++) {
+		moc_warn("%s:%s: %s \"%s\" dated before its current version"
+		    " (from %s) in field \"valid_from\"; ignored", cur_input,
+		    PQgetvalue(res, i, 0), t->type, PQgetvalue(res, i, 1),
+		    PQgetvalue(res, i, 2));
+		totals.warnings++;
+	}
+	PQclear(res);
+}
+
 static void
 merge_object(const struct rtype *t, const char *code)
 {
 	char sql[2048];
 	const char *params[1] = { code };
 
+	/* Administrator records restating the date of a version correct
+	 * it in place: an administrator fixing a share keeps its date. */
+	if (t->kind == K_ADMIN) {
+		sqlf(sql, sizeof(sql),
+		    "UPDATE moc.%s o SET hash = s.hash, rec = s.rec::jsonb,"
+		    " run_id = s.run_id FROM moc_stage s WHERE s.code = $1"
+		    " AND NOT s.dflt AND o.region = s.region AND o.id = s.id"
+		    " AND o.valid_from = s.vt AND o.hash <> s.hash", t->table);
+		pgx_command(conn, sql, 1, params);
+		warn_backdated(t, code);
+	}
 	/* Content changed: close the open version (at the deletion time
 	 * when the record reports one). */
 	sqlf(sql, sizeof(sql),
@@ -992,6 +1032,11 @@ merge_stage(int in_run, int infer_deletions)
 	if (staged == 0 && !(in_run && infer_deletions))
 		return;
 	dedup_stage(staged);
+	/* Undated administrator changes hold from this transaction's time,
+	 * to the microsecond, so that two loads never share an instant. */
+	if (staged_undated)
+		pgx_exec(conn, "UPDATE moc_stage SET vt = now() WHERE dflt");
+	staged_undated = 0;
 	/* Actions first: a delete action dates a disappearance. */
 	for (i = 0; i < NTYPES; i++) {
 		if (types[i].kind != K_EVENT && types[i].kind != K_OTHER)
@@ -1239,6 +1284,7 @@ load_file(int fd, const char *name)
 	const char *type, *line;
 	size_t len;
 
+	cur_input = name;
 	while ((st = rec_next(r, &rec)) != REC_EOF) {
 		if (st != REC_OK) {
 			bad_record(r, "%s", rec_error(r));
