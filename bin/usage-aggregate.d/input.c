@@ -1,0 +1,859 @@
+/*
+ * input.c: reading the record stream into the model.
+ *
+ * Object records come either as row versions (pg-extract: valid_from,
+ * valid_to) or as observations (os-normalize: observed_at).  Consecutive
+ * observations that agree are merged into one run as they arrive, so
+ * memory grows with the number of objects and of changes, not with the
+ * number of polls.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "json.h"
+#include "rec.h"
+#include "rtime.h"
+#include "ua.h"
+#include "util.h"
+
+struct model M;
+
+static struct rec_reader *rd;
+
+/* --- tables ------------------------------------------------------------ */
+
+static uint64_t
+hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static size_t
+smap_slot(const struct smap *m, const char *key, size_t len)
+{
+	size_t i = (size_t)hash_bytes(key, len) & (m->cap - 1);
+
+	while (m->keys[i] != NULL && (strncmp(m->keys[i], key, len) != 0 ||
+	    m->keys[i][len] != '\0'))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+int
+smap_get(const struct smap *m, const char *key, size_t len, uint32_t *val)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return 0;
+	i = smap_slot(m, key, len);
+	if (m->keys[i] == NULL)
+		return 0;
+	*val = m->vals[i];
+	return 1;
+}
+
+void
+smap_put(struct smap *m, const char *key, size_t len, uint32_t val)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct smap old = *m;
+
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->keys = moc_xcalloc(m->cap, sizeof(*m->keys));
+		m->vals = moc_xcalloc(m->cap, sizeof(*m->vals));
+		m->n = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.keys[i] != NULL) {
+				size_t j = smap_slot(m, old.keys[i],
+				    strlen(old.keys[i]));
+
+				m->keys[j] = old.keys[i];
+				m->vals[j] = old.vals[i];
+				m->n++;
+			}
+		free(old.keys);
+		free(old.vals);
+	}
+	i = smap_slot(m, key, len);
+	if (m->keys[i] == NULL) {
+		m->keys[i] = moc_xstrndup(key, len);
+		m->n++;
+	}
+	m->vals[i] = val;
+}
+
+void
+smap_free(struct smap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+static size_t
+u64_slot(const struct u64map *m, uint64_t key)
+{
+	size_t i = (size_t)((key + 1) * 0x9E3779B97F4A7C15ULL >> 20) &
+	    (m->cap - 1);
+
+	/* Key 0 would be ambiguous with an empty slot: keys are stored + 1. */
+	while (m->keys[i] != 0 && m->keys[i] != key + 1)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+int
+u64map_get(const struct u64map *m, uint64_t key, uint32_t *val)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return 0;
+	i = u64_slot(m, key);
+	if (m->keys[i] == 0)
+		return 0;
+	*val = m->vals[i];
+	return 1;
+}
+
+void
+u64map_put(struct u64map *m, uint64_t key, uint32_t val)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct u64map old = *m;
+
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->keys = moc_xcalloc(m->cap, sizeof(*m->keys));
+		m->vals = moc_xcalloc(m->cap, sizeof(*m->vals));
+		m->n = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.keys[i] != 0) {
+				size_t j = u64_slot(m, old.keys[i] - 1);
+
+				m->keys[j] = old.keys[i];
+				m->vals[j] = old.vals[i];
+				m->n++;
+			}
+		free(old.keys);
+		free(old.vals);
+	}
+	i = u64_slot(m, key);
+	if (m->keys[i] == 0) {
+		m->keys[i] = key + 1;
+		m->n++;
+	}
+	m->vals[i] = val;
+}
+
+void
+u64map_free(struct u64map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+void *
+ua_grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 16;
+	return moc_xrealloc(v, *cap * size);
+}
+
+/* --- field access: a wrong type is a data error naming its place -------- */
+
+static void
+bad_field(const char *what, const char *field, const struct json_value *v)
+{
+	const char *text = v != NULL && (v->type == JSON_STRING ||
+	    v->type == JSON_NUMBER) ? v->u.text : json_type_name(v->type);
+
+	moc_die(EXIT_DATA, "%s: %s in field \"%s\": %s%s%s", rec_where(rd),
+	    what, field, v->type == JSON_STRING ? "\"" : "", text,
+	    v->type == JSON_STRING ? "\"" : "");
+}
+
+static const char *
+fstr(const struct json_value *rec, const char *field)
+{
+	const struct json_value *v = json_get(rec, field);
+
+	if (v == NULL || v->type == JSON_NULL)
+		return NULL;
+	if (v->type != JSON_STRING)
+		bad_field("not a string", field, v);
+	return v->u.text;
+}
+
+static const char *
+fstr_req(const struct json_value *rec, const char *field)
+{
+	const char *s = fstr(rec, field);
+
+	if (s == NULL)
+		moc_die(EXIT_DATA, "%s: missing field \"%s\"", rec_where(rd),
+		    field);
+	return s;
+}
+
+static int
+ftime(const struct json_value *rec, const char *field, int64_t *out)
+{
+	const struct json_value *v = json_get(rec, field);
+
+	if (v == NULL || v->type == JSON_NULL)
+		return 0;
+	if (v->type != JSON_STRING || rtime_parse(v->u.text, v->len, out) == -1)
+		bad_field("bad time", field, v);
+	return 1;
+}
+
+static int
+fint(const struct json_value *rec, const char *field, int64_t *out)
+{
+	const struct json_value *v = json_get(rec, field);
+
+	if (v == NULL || v->type == JSON_NULL)
+		return 0;
+	if (v->type != JSON_NUMBER || json_int64(v, out) == -1 || *out < 0)
+		bad_field("not a whole number >= 0", field, v);
+	return 1;
+}
+
+static int
+fbool(const struct json_value *rec, const char *field)
+{
+	const struct json_value *v = json_get(rec, field);
+
+	if (v == NULL || v->type == JSON_NULL || v->type == JSON_FALSE)
+		return 0;
+	if (v->type != JSON_TRUE)
+		bad_field("not a boolean", field, v);
+	return 1;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? moc_xstrdup(s) : NULL;
+}
+
+static void
+replace(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = dup_or_null(s);
+}
+
+/*
+ * When a record holds: valid_from for a row version, observed_at for an
+ * observation.  *to is valid_to (T_INF when still valid) or -1 for an
+ * observation.
+ */
+static int64_t
+rec_when(const struct json_value *rec, int64_t *to)
+{
+	int64_t t;
+
+	if (ftime(rec, "valid_from", &t)) {
+		if (!ftime(rec, "valid_to", to))
+			*to = T_INF;
+		else if (*to < t)
+			moc_die(EXIT_DATA, "%s: \"valid_to\" before "
+			    "\"valid_from\"", rec_where(rd));
+		return t;
+	}
+	*to = -1;
+	if (ftime(rec, "observed_at", &t))
+		return t;
+	moc_die(EXIT_DATA, "%s: missing field \"observed_at\" (or "
+	    "\"valid_from\")", rec_where(rd));
+}
+
+/* Whether a version or observation is the one to take names from: the
+ * latest that began before the end of the period. */
+static int
+newer(int64_t t, int64_t *have)
+{
+	if (t >= M.until && *have != INT64_MIN && *have < M.until)
+		return 0;
+	if (*have != INT64_MIN && t < *have && *have < M.until)
+		return 0;
+	*have = t;
+	return 1;
+}
+
+/* --- entities ----------------------------------------------------------- */
+
+uint32_t
+ua_project(const char *id)
+{
+	uint32_t ix;
+
+	if (id == NULL)
+		return NONE_IDX;
+	if (smap_get(&M.proj_ix, id, strlen(id), &ix))
+		return ix;
+	M.projs = ua_grow(M.projs, &M.capprojs, M.nprojs, sizeof(*M.projs));
+	memset(&M.projs[M.nprojs], 0, sizeof(*M.projs));
+	M.projs[M.nprojs].id = moc_xstrdup(id);
+	M.projs[M.nprojs].t = INT64_MIN;
+	smap_put(&M.proj_ix, id, strlen(id), (uint32_t)M.nprojs);
+	return (uint32_t)M.nprojs++;
+}
+
+uint32_t
+ua_user(const char *id)
+{
+	uint32_t ix;
+
+	if (id == NULL)
+		return NONE_IDX;
+	if (smap_get(&M.user_ix, id, strlen(id), &ix))
+		return ix;
+	M.users = ua_grow(M.users, &M.capusers, M.nusers, sizeof(*M.users));
+	memset(&M.users[M.nusers], 0, sizeof(*M.users));
+	M.users[M.nusers].id = moc_xstrdup(id);
+	M.users[M.nusers].t = INT64_MIN;
+	M.users[M.nusers].inst_t = INT64_MIN;
+	smap_put(&M.user_ix, id, strlen(id), (uint32_t)M.nusers);
+	return (uint32_t)M.nusers++;
+}
+
+uint32_t
+ua_inst(const char *id)
+{
+	uint32_t ix;
+
+	if (id == NULL)
+		return NONE_IDX;
+	if (smap_get(&M.inst_ix, id, strlen(id), &ix))
+		return ix;
+	M.insts = ua_grow(M.insts, &M.capinsts, M.ninsts, sizeof(*M.insts));
+	memset(&M.insts[M.ninsts], 0, sizeof(*M.insts));
+	M.insts[M.ninsts].id = moc_xstrdup(id);
+	smap_put(&M.inst_ix, id, strlen(id), (uint32_t)M.ninsts);
+	return (uint32_t)M.ninsts++;
+}
+
+static struct obj *
+get_obj(const char *id, enum okind kind)
+{
+	char key[512];
+	int n = snprintf(key, sizeof(key), "%d:%s", (int)kind, id);
+	uint32_t ix;
+	struct obj *o;
+
+	if (n < 0 || (size_t)n >= sizeof(key))
+		moc_die(EXIT_DATA, "%s: identifier too long in field \"id\"",
+		    rec_where(rd));
+	if (smap_get(&M.obj_ix, key, (size_t)n, &ix))
+		return &M.objs[ix];
+	M.objs = ua_grow(M.objs, &M.capobjs, M.nobjs, sizeof(*M.objs));
+	o = &M.objs[M.nobjs];
+	memset(o, 0, sizeof(*o));
+	o->id = moc_xstrdup(id);
+	o->kind = (uint8_t)kind;
+	o->created = INT64_MIN;
+	o->deleted = T_INF;
+	o->name_t = INT64_MIN;
+	smap_put(&M.obj_ix, key, (size_t)n, (uint32_t)M.nobjs++);
+	return o;
+}
+
+static uint32_t
+get_shape(int64_t vcpus, int64_t ram, int64_t disk, int64_t gpus,
+    const char *alias, const char *flavor_id, int resolved)
+{
+	char key[512];
+	int n;
+	uint32_t ix;
+	struct shape *s;
+
+	n = snprintf(key, sizeof(key), "%d:%lld:%lld:%lld:%lld:%s:%s",
+	    resolved, (long long)vcpus, (long long)ram, (long long)disk,
+	    (long long)gpus, alias ? alias : "",
+	    resolved ? "" : (flavor_id ? flavor_id : ""));
+	if (n < 0 || (size_t)n >= sizeof(key))
+		moc_die(EXIT_DATA, "%s: flavor identifier too long",
+		    rec_where(rd));
+	if (smap_get(&M.shape_ix, key, (size_t)n, &ix))
+		return ix;
+	M.shapes = ua_grow(M.shapes, &M.capshapes, M.nshapes,
+	    sizeof(*M.shapes));
+	s = &M.shapes[M.nshapes];
+	memset(s, 0, sizeof(*s));
+	s->vcpus = vcpus;
+	s->ram_mb = ram;
+	s->disk_gb = disk;
+	s->gpus = gpus;
+	s->alias = dup_or_null(alias);
+	s->flavor_id = dup_or_null(flavor_id);
+	s->resolved = resolved;
+	smap_put(&M.shape_ix, key, (size_t)n, (uint32_t)M.nshapes);
+	return (uint32_t)M.nshapes++;
+}
+
+/* --- runs of observations ----------------------------------------------- */
+
+static void
+add_run(struct obj *o, int64_t t, int64_t to, uint8_t state, uint32_t shape)
+{
+	struct run *r;
+	uint32_t i;
+
+	if (to < 0 && o->nruns > 0) {
+		/* Fast path: an observation in order that agrees with the
+		 * last one extends it. */
+		r = &o->runs[o->nruns - 1];
+		if (!r->version && r->state == state && r->shape == shape &&
+		    t >= r->from && t - r->last <= M.max_gap) {
+			if (t > r->last)
+				r->last = t;
+			return;
+		}
+		/* Out of order: merge with an agreeing neighbour. */
+		for (i = 0; i < o->nruns; i++) {
+			r = &o->runs[i];
+			if (!r->version && r->state == state &&
+			    r->shape == shape && t >= r->from - M.max_gap &&
+			    t <= r->last + M.max_gap) {
+				if (t < r->from)
+					r->from = t;
+				if (t > r->last)
+					r->last = t;
+				return;
+			}
+		}
+	}
+	if (o->nruns == o->capruns) {
+		o->capruns = o->capruns ? o->capruns * 2 : 4;
+		o->runs = moc_xrealloc(o->runs, o->capruns * sizeof(*o->runs));
+	}
+	r = &o->runs[o->nruns++];
+	r->from = t;
+	r->last = to < 0 ? t : to;
+	r->end = to;
+	r->state = state;
+	r->shape = shape;
+	r->version = to >= 0;
+}
+
+static void
+add_act(struct obj *o, int64_t t, int64_t tf, uint8_t state, uint8_t resize)
+{
+	struct act *a;
+
+	if (o->nacts == o->capacts) {
+		o->capacts = o->capacts ? o->capacts * 2 : 4;
+		o->acts = moc_xrealloc(o->acts, o->capacts * sizeof(*o->acts));
+	}
+	a = &o->acts[o->nacts++];
+	a->t = t;
+	a->tf = tf;
+	a->state = state;
+	a->resize = resize;
+}
+
+/* Mark the period's --interval slot of a time as collected. */
+static void
+slot_seen(int64_t t)
+{
+	if (t >= M.since && t < M.until)
+		M.slot_seen[(t - M.since) / M.interval] = 1;
+}
+
+/* --- record types ------------------------------------------------------- */
+
+static uint8_t
+status_state(const char *status)
+{
+	static const struct {
+		const char	*status;
+		uint8_t		 state;
+	} tab[] = {
+		{ "ACTIVE", ST_RUNNING }, { "PAUSED", ST_RUNNING },
+		{ "SUSPENDED", ST_RUNNING }, { "RESIZE", ST_RUNNING },
+		{ "VERIFY_RESIZE", ST_RUNNING }, { "REVERT_RESIZE", ST_RUNNING },
+		{ "REBOOT", ST_RUNNING }, { "HARD_REBOOT", ST_RUNNING },
+		{ "MIGRATING", ST_RUNNING }, { "REBUILD", ST_RUNNING },
+		{ "PASSWORD", ST_RUNNING }, { "RESCUE", ST_RUNNING },
+		{ "SHUTOFF", ST_STOPPED }, { "STOPPED", ST_STOPPED },
+		{ "SHELVED", ST_SHELVED }, { "SHELVED_OFFLOADED", ST_SHELVED },
+		{ "ERROR", ST_ERROR }, { "DELETED", ST_DELETED },
+		{ "SOFT_DELETED", ST_DELETED }, { "BUILD", ST_NONE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (strcasecmp(status, tab[i].status) == 0)
+			return tab[i].state;
+	return ST_UNKNOWN;
+}
+
+static void
+do_instance(const struct json_value *rec)
+{
+	const char *id = fstr_req(rec, "id");
+	const char *status = fstr(rec, "status");
+	struct obj *o = get_obj(id, OBJ_INSTANCE);
+	int64_t t, to, v = 0, r = 0, d = 0, g = 0, dt;
+	int sized;
+	uint8_t st;
+
+	t = rec_when(rec, &to);
+	sized = fint(rec, "vcpus", &v) & fint(rec, "ram_mb", &r);
+	fint(rec, "disk_gb", &d);
+	fint(rec, "gpu_count", &g);
+	o->shape = get_shape(v, r, d, g, fstr(rec, "gpu_alias"),
+	    fstr(rec, "flavor_id"), sized);
+	if (newer(t, &o->name_t)) {
+		replace(&o->name, fstr(rec, "name"));
+		o->project = ua_project(fstr(rec, "project_id"));
+		o->user = ua_user(fstr(rec, "user_id"));
+	}
+	if (ftime(rec, "created_at", &dt) && (o->created == INT64_MIN ||
+	    dt < o->created))
+		o->created = dt;
+	if ((ftime(rec, "deleted_at", &dt) ||
+	    ftime(rec, "terminated_at", &dt)) && dt < o->deleted)
+		o->deleted = dt;
+	st = status != NULL ? status_state(status) : ST_UNKNOWN;
+	if (st == ST_UNKNOWN && status != NULL)
+		moc_warn("%s: unknown status in field \"status\": \"%s\"",
+		    rec_where(rd), status);
+	add_run(o, t, to, st, o->shape);
+	if (to < 0)
+		slot_seen(t);
+}
+
+/* What an action does to the state; ST_NONE: nothing (pause, reboot...). */
+static uint8_t
+action_state(const char *a, uint8_t *resize)
+{
+	static const struct {
+		const char	*action;
+		uint8_t		 state, resize;
+	} tab[] = {
+		{ "create", ST_RUNNING, 0 }, { "start", ST_RUNNING, 0 },
+		{ "unshelve", ST_RUNNING, 0 }, { "restore", ST_RUNNING, 0 },
+		{ "rebuild", ST_NONE, 0 },
+		{ "stop", ST_STOPPED, 0 }, { "shelve", ST_SHELVED, 0 },
+		{ "shelveOffload", ST_SHELVED, 0 },
+		{ "delete", ST_DELETED, 0 }, { "forceDelete", ST_DELETED, 0 },
+		{ "softDelete", ST_DELETED, 0 },
+		{ "resize", ST_NONE, 1 }, { "revertResize", ST_NONE, 1 },
+		{ "confirmResize", ST_NONE, 1 }, { "migrate", ST_NONE, 1 },
+	};
+	size_t i;
+
+	*resize = 0;
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (strcmp(a, tab[i].action) == 0) {
+			*resize = tab[i].resize;
+			return tab[i].state;
+		}
+	return ST_NONE;
+}
+
+static void
+do_action(const struct json_value *rec)
+{
+	const char *iid = fstr_req(rec, "instance_id");
+	const char *action = fstr_req(rec, "action");
+	const char *msg = fstr(rec, "message");
+	struct obj *o;
+	int64_t t, tf;
+	uint8_t st, resize;
+
+	if (!ftime(rec, "start_time", &t))
+		moc_die(EXIT_DATA, "%s: missing field \"start_time\"",
+		    rec_where(rd));
+	if (!ftime(rec, "finish_time", &tf) || tf < t)
+		tf = t;
+	st = action_state(action, &resize);
+	/* A failed action leaves the instance in error, whatever it was
+	 * meant to do. */
+	if (msg != NULL && strcmp(msg, "Error") == 0) {
+		st = ST_ERROR;
+		resize = 0;
+	}
+	if (st == ST_NONE && !resize)
+		return;
+	o = get_obj(iid, OBJ_INSTANCE);
+	if (st == ST_DELETED)
+		o->has_delete = 1;
+	add_act(o, t, tf, st, resize);
+}
+
+static void
+do_flavor(const struct json_value *rec)
+{
+	const char *id = fstr_req(rec, "id");
+	struct flavor *f;
+	uint32_t ix;
+	int64_t t, to;
+
+	t = rec_when(rec, &to);
+	if (!smap_get(&M.flavor_ix, id, strlen(id), &ix)) {
+		M.flavors = ua_grow(M.flavors, &M.capflavors, M.nflavors,
+		    sizeof(*M.flavors));
+		ix = (uint32_t)M.nflavors++;
+		memset(&M.flavors[ix], 0, sizeof(*M.flavors));
+		M.flavors[ix].t = INT64_MIN;
+		smap_put(&M.flavor_ix, id, strlen(id), ix);
+	}
+	f = &M.flavors[ix];
+	if (!newer(t, &f->t))
+		return;
+	f->vcpus = f->ram_mb = f->disk_gb = f->gpus = 0;
+	fint(rec, "vcpus", &f->vcpus);
+	fint(rec, "ram_mb", &f->ram_mb);
+	fint(rec, "disk_gb", &f->disk_gb);
+	fint(rec, "gpu_count", &f->gpus);
+	replace(&f->alias, fstr(rec, "gpu_alias"));
+}
+
+static void
+do_project(const struct json_value *rec, int is_domain_rec)
+{
+	struct project *p = &M.projs[ua_project(fstr_req(rec, "id"))];
+	int64_t t, to;
+
+	t = rec_when(rec, &to);
+	p->seen = 1;
+	if (!newer(t, &p->t))
+		return;
+	replace(&p->name, fstr(rec, "name"));
+	if (is_domain_rec) {
+		p->is_domain = 1;
+		return;
+	}
+	replace(&p->domain_id, fstr(rec, "domain_id"));
+	replace(&p->parent_id, fstr(rec, "parent_id"));
+	p->is_domain = fbool(rec, "is_domain");
+}
+
+static void
+do_user(const struct json_value *rec)
+{
+	struct user *u = &M.users[ua_user(fstr_req(rec, "id"))];
+	int64_t t, to;
+
+	t = rec_when(rec, &to);
+	if (!newer(t, &u->t))
+		return;
+	replace(&u->name, fstr(rec, "name"));
+	replace(&u->email, fstr(rec, "email"));
+}
+
+static void
+do_institution(const struct json_value *rec)
+{
+	struct inst *in = &M.insts[ua_inst(fstr_req(rec, "id"))];
+
+	replace(&in->name, fstr(rec, "name"));
+	replace(&in->code, fstr(rec, "code"));
+	replace(&in->email, fstr(rec, "invoice_email"));
+	replace(&in->address, fstr(rec, "invoice_address"));
+}
+
+static void
+do_user_institution(const struct json_value *rec)
+{
+	struct user *u = &M.users[ua_user(fstr_req(rec, "user_id"))];
+	int64_t t = INT64_MIN + 1, to = T_INF;
+
+	ftime(rec, "valid_from", &t);
+	ftime(rec, "valid_to", &to);
+	/* The assignment in force at the end of the period wins. */
+	if (t >= M.until || to < M.until || t < u->inst_t)
+		return;
+	u->inst_t = t;
+	u->inst = ua_inst(fstr_req(rec, "institution_id"));
+}
+
+static void
+do_project_institution(const struct json_value *rec)
+{
+	struct share *s;
+	const char *text = fstr_req(rec, "share");
+	struct dec d;
+
+	M.shares = ua_grow(M.shares, &M.capshares, M.nshares,
+	    sizeof(*M.shares));
+	s = &M.shares[M.nshares++];
+	memset(s, 0, sizeof(*s));
+	s->project = ua_project(fstr_req(rec, "project_id"));
+	s->inst = ua_inst(fstr_req(rec, "institution_id"));
+	s->from = INT64_MIN;
+	s->to = T_INF;
+	ftime(rec, "valid_from", &s->from);
+	ftime(rec, "valid_to", &s->to);
+	if (dec_parse(text, strlen(text), &d) == -1 ||
+	    dec_rescale(d, 9, &s->ppb) == -1 || s->ppb <= 0 ||
+	    s->ppb > 1000000000)
+		moc_die(EXIT_DATA, "%s: not a share in (0, 1] with at most "
+		    "9 decimals in field \"share\": \"%s\"", rec_where(rd),
+		    text);
+	s->text = moc_xstrdup(text);
+	s->line = rec_lineno(rd);
+}
+
+static void
+do_email_domain(const struct json_value *rec)
+{
+	const char *dom = fstr_req(rec, "domain");
+	uint32_t inst = ua_inst(fstr_req(rec, "institution_id"));
+	char *low = moc_xstrdup(dom), *p;
+
+	for (p = low; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	smap_put(&M.domain_inst, low, strlen(low), inst);
+	free(low);
+}
+
+static void
+do_project_attr(const struct json_value *rec)
+{
+	struct project *p = &M.projs[ua_project(fstr_req(rec,
+	    "project_id"))];
+
+	replace(&p->pi, fstr(rec, "pi"));
+}
+
+static void
+do_storage(const struct json_value *rec, enum okind kind)
+{
+	struct obj *o = get_obj(fstr_req(rec, "id"), kind);
+	const char *status = fstr(rec, "status");
+	int64_t t, to, size = 0, dt;
+	uint8_t st = ST_RUNNING;
+
+	t = rec_when(rec, &to);
+	if (kind == OBJ_VOLUME && !fint(rec, "size_gb", &size))
+		moc_die(EXIT_DATA, "%s: missing field \"size_gb\"",
+		    rec_where(rd));
+	if (newer(t, &o->name_t)) {
+		replace(&o->name, kind == OBJ_VOLUME ? fstr(rec, "name") :
+		    fstr(rec, "floating_ip_address"));
+		o->project = ua_project(fstr(rec, "project_id"));
+		o->user = ua_user(fstr(rec, "user_id"));
+	}
+	if (ftime(rec, "created_at", &dt) && (o->created == INT64_MIN ||
+	    dt < o->created))
+		o->created = dt;
+	/* A volume being deleted or that failed to be created holds no
+	 * space that is billed. */
+	if (status != NULL && (strcasecmp(status, "deleting") == 0 ||
+	    strcasecmp(status, "deleted") == 0 ||
+	    strcasecmp(status, "error") == 0 ||
+	    strcasecmp(status, "creating") == 0))
+		st = ST_NONE;
+	o->shape = get_shape(0, 0, size, 0, NULL, NULL, 1);
+	add_run(o, t, to, st, o->shape);
+}
+
+static void
+do_collection_run(const struct json_value *rec)
+{
+	int64_t t;
+
+	M.have_runs = 1;
+	if (!fbool(rec, "complete"))
+		return;
+	if (!ftime(rec, "started_at", &t))
+		moc_die(EXIT_DATA, "%s: missing field \"started_at\"",
+		    rec_where(rd));
+	M.runs_at = ua_grow(M.runs_at, &M.capruns_at, M.nruns_at,
+	    sizeof(*M.runs_at));
+	M.runs_at[M.nruns_at++] = t;
+}
+
+static void
+dispatch(const struct json_value *rec, const char *type)
+{
+	static const struct {
+		const char	*type;
+		int		 kind;
+	} tab[] = {
+		{ "instance", 1 }, { "instance_action", 2 }, { "flavor", 3 },
+		{ "project", 4 }, { "domain", 5 }, { "user", 6 },
+		{ "institution", 7 }, { "user_institution", 8 },
+		{ "project_institution", 9 },
+		{ "email_domain_institution", 10 }, { "project_attr", 11 },
+		{ "volume", 12 }, { "floating_ip", 13 },
+		{ "collection_run", 14 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (strcmp(type, tab[i].type) == 0)
+			break;
+	switch (i < sizeof(tab) / sizeof(tab[0]) ? tab[i].kind : 0) {
+	case 1: do_instance(rec); break;
+	case 2: do_action(rec); break;
+	case 3: do_flavor(rec); break;
+	case 4: do_project(rec, 0); break;
+	case 5: do_project(rec, 1); break;
+	case 6: do_user(rec); break;
+	case 7: do_institution(rec); break;
+	case 8: do_user_institution(rec); break;
+	case 9: do_project_institution(rec); break;
+	case 10: do_email_domain(rec); break;
+	case 11: do_project_attr(rec); break;
+	case 12: do_storage(rec, OBJ_VOLUME); break;
+	case 13: do_storage(rec, OBJ_FIP); break;
+	case 14: do_collection_run(rec); break;
+	default: break;		/* other types do not count */
+	}
+}
+
+void
+ua_read(int fd, const char *name, size_t max)
+{
+	const struct json_value *rec;
+	enum rec_status st;
+	const char *type;
+
+	rd = rec_open(fd, name, max);
+	while ((st = rec_next(rd, &rec)) != REC_EOF) {
+		if (st == REC_TOO_LONG)
+			moc_die(EXIT_DATA, "%s: record longer than %zu bytes",
+			    rec_where(rd), max);
+		if (st == REC_BAD_JSON)
+			moc_die(EXIT_DATA, "%s: %s", rec_where(rd),
+			    rec_error(rd));
+		if (st == REC_NOT_OBJECT)
+			moc_die(EXIT_DATA, "%s: not a JSON object",
+			    rec_where(rd));
+		if ((type = rec_type(rec)) == NULL)
+			moc_die(EXIT_DATA, "%s: missing field \"type\"",
+			    rec_where(rd));
+		dispatch(rec, type);
+	}
+	rec_close(rd);
+	rd = NULL;
+}
