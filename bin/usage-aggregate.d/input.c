@@ -110,8 +110,14 @@ smap_free(struct smap *m)
 static size_t
 u64_slot(const struct u64map *m, uint64_t key)
 {
-	size_t i = (size_t)((key + 1) * 0x9E3779B97F4A7C15ULL >> 20) &
-	    (m->cap - 1);
+	uint64_t h = key + 1;
+	size_t i;
+
+	/* splitmix64's finalizer: packed keys differ in their high bits. */
+	h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
+	h ^= h >> 31;
+	i = (size_t)h & (m->cap - 1);
 
 	/* Key 0 would be ambiguous with an empty slot: keys are stored + 1. */
 	while (m->keys[i] != 0 && m->keys[i] != key + 1)
@@ -195,15 +201,19 @@ bad_field(const char *what, const char *field, const struct json_value *v)
 }
 
 static const char *
-fstr(const struct json_value *rec, const char *field)
+vstr(const struct json_value *v, const char *field)
 {
-	const struct json_value *v = json_get(rec, field);
-
 	if (v == NULL || v->type == JSON_NULL)
 		return NULL;
 	if (v->type != JSON_STRING)
 		bad_field("not a string", field, v);
 	return v->u.text;
+}
+
+static const char *
+fstr(const struct json_value *rec, const char *field)
+{
+	return vstr(json_get(rec, field), field);
 }
 
 static const char *
@@ -218,10 +228,8 @@ fstr_req(const struct json_value *rec, const char *field)
 }
 
 static int
-ftime(const struct json_value *rec, const char *field, int64_t *out)
+vtime(const struct json_value *v, const char *field, int64_t *out)
 {
-	const struct json_value *v = json_get(rec, field);
-
 	if (v == NULL || v->type == JSON_NULL)
 		return 0;
 	if (v->type != JSON_STRING || rtime_parse(v->u.text, v->len, out) == -1)
@@ -230,15 +238,49 @@ ftime(const struct json_value *rec, const char *field, int64_t *out)
 }
 
 static int
-fint(const struct json_value *rec, const char *field, int64_t *out)
+ftime(const struct json_value *rec, const char *field, int64_t *out)
 {
-	const struct json_value *v = json_get(rec, field);
+	return vtime(json_get(rec, field), field, out);
+}
 
+static int
+vint(const struct json_value *v, const char *field, int64_t *out)
+{
 	if (v == NULL || v->type == JSON_NULL)
 		return 0;
 	if (v->type != JSON_NUMBER || json_int64(v, out) == -1 || *out < 0)
 		bad_field("not a whole number >= 0", field, v);
 	return 1;
+}
+
+static int
+fint(const struct json_value *rec, const char *field, int64_t *out)
+{
+	return vint(json_get(rec, field), field, out);
+}
+
+/*
+ * The members of a record named in names[], found in one pass (the hot
+ * path reads every field of every instance observation).
+ */
+static void
+pick(const struct json_value *rec, const char *const *names, size_t n,
+    const struct json_value **out)
+{
+	size_t i, j;
+
+	memset(out, 0, n * sizeof(*out));
+	for (i = 0; i < rec->len; i++) {
+		const struct json_member *m = &rec->u.members[i];
+
+		for (j = 0; j < n; j++)
+			if (out[j] == NULL && m->key[0] == names[j][0] &&
+			    m->keylen == strlen(names[j]) &&
+			    memcmp(m->key, names[j], m->keylen) == 0) {
+				out[j] = &m->value;
+				break;
+			}
+	}
 }
 
 static int
@@ -272,12 +314,13 @@ replace(char **dst, const char *s)
  * observation.
  */
 static int64_t
-rec_when(const struct json_value *rec, int64_t *to)
+vwhen(const struct json_value *vf, const struct json_value *vt,
+    const struct json_value *oa, int64_t *to)
 {
 	int64_t t;
 
-	if (ftime(rec, "valid_from", &t)) {
-		if (!ftime(rec, "valid_to", to))
+	if (vtime(vf, "valid_from", &t)) {
+		if (!vtime(vt, "valid_to", to))
 			*to = T_INF;
 		else if (*to < t)
 			moc_die(EXIT_DATA, "%s: \"valid_to\" before "
@@ -285,10 +328,17 @@ rec_when(const struct json_value *rec, int64_t *to)
 		return t;
 	}
 	*to = -1;
-	if (ftime(rec, "observed_at", &t))
+	if (vtime(oa, "observed_at", &t))
 		return t;
 	moc_die(EXIT_DATA, "%s: missing field \"observed_at\" (or "
 	    "\"valid_from\")", rec_where(rd));
+}
+
+static int64_t
+rec_when(const struct json_value *rec, int64_t *to)
+{
+	return vwhen(json_get(rec, "valid_from"), json_get(rec, "valid_to"),
+	    json_get(rec, "observed_at"), to);
 }
 
 /* Whether a version or observation is the one to take names from: the
@@ -360,15 +410,12 @@ ua_inst(const char *id)
 static struct obj *
 get_obj(const char *id, enum okind kind)
 {
-	char key[512];
-	int n = snprintf(key, sizeof(key), "%d:%s", (int)kind, id);
+	static struct smap ix_of[3];
+	size_t n = strlen(id);
 	uint32_t ix;
 	struct obj *o;
 
-	if (n < 0 || (size_t)n >= sizeof(key))
-		moc_die(EXIT_DATA, "%s: identifier too long in field \"id\"",
-		    rec_where(rd));
-	if (smap_get(&M.obj_ix, key, (size_t)n, &ix))
+	if (smap_get(&ix_of[kind], id, n, &ix))
 		return &M.objs[ix];
 	M.objs = ua_grow(M.objs, &M.capobjs, M.nobjs, sizeof(*M.objs));
 	o = &M.objs[M.nobjs];
@@ -378,18 +425,31 @@ get_obj(const char *id, enum okind kind)
 	o->created = INT64_MIN;
 	o->deleted = T_INF;
 	o->name_t = INT64_MIN;
-	smap_put(&M.obj_ix, key, (size_t)n, (uint32_t)M.nobjs++);
+	smap_put(&ix_of[kind], id, n, (uint32_t)M.nobjs++);
 	return o;
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
 }
 
 static uint32_t
 get_shape(int64_t vcpus, int64_t ram, int64_t disk, int64_t gpus,
-    const char *alias, const char *flavor_id, int resolved)
+    const char *alias, const char *flavor_id, int resolved, uint32_t last)
 {
 	char key[512];
 	int n;
 	uint32_t ix;
-	struct shape *s;
+	struct shape *s = &M.shapes[last];
+
+	/* Most observations repeat the object's last shape. */
+	if (last != 0 && s->vcpus == vcpus && s->ram_mb == ram &&
+	    s->disk_gb == disk && s->gpus == gpus &&
+	    s->resolved == resolved && same_str(s->alias, alias) &&
+	    (resolved || same_str(s->flavor_id, flavor_id)))
+		return last;
 
 	n = snprintf(key, sizeof(key), "%d:%lld:%lld:%lld:%lld:%s:%s",
 	    resolved, (long long)vcpus, (long long)ram, (long long)disk,
@@ -413,6 +473,21 @@ get_shape(int64_t vcpus, int64_t ram, int64_t disk, int64_t gpus,
 	s->resolved = resolved;
 	smap_put(&M.shape_ix, key, (size_t)n, (uint32_t)M.nshapes);
 	return (uint32_t)M.nshapes++;
+}
+
+/* Name, project and user from the latest record; unchanged values (the
+ * usual case when polling) cost no lookup. */
+static void
+set_owner(struct obj *o, const char *name, const char *pid, const char *uid)
+{
+	if (!same_str(o->name, name))
+		replace(&o->name, name);
+	if (o->project == NONE_IDX || pid == NULL ||
+	    strcmp(M.projs[o->project].id, pid) != 0)
+		o->project = ua_project(pid);
+	if (o->user == NONE_IDX || uid == NULL ||
+	    strcmp(M.users[o->user].id, uid) != 0)
+		o->user = ua_user(uid);
 }
 
 /* --- runs of observations ----------------------------------------------- */
@@ -506,38 +581,56 @@ status_state(const char *status)
 	};
 	size_t i;
 
+	if (strcmp(status, "ACTIVE") == 0)	/* by far the most common */
+		return ST_RUNNING;
 	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
 		if (strcasecmp(status, tab[i].status) == 0)
 			return tab[i].state;
 	return ST_UNKNOWN;
 }
 
+enum {
+	I_ID, I_STATUS, I_VCPUS, I_RAM, I_DISK, I_GPUS, I_ALIAS, I_FLAVOR,
+	I_NAME, I_PROJECT, I_USER, I_CREATED, I_DELETED, I_TERMINATED,
+	I_VFROM, I_VTO, I_OBSERVED, I_N
+};
+static const char *const inames[I_N] = {
+	"id", "status", "vcpus", "ram_mb", "disk_gb", "gpu_count",
+	"gpu_alias", "flavor_id", "name", "project_id", "user_id",
+	"created_at", "deleted_at", "terminated_at", "valid_from",
+	"valid_to", "observed_at"
+};
+
 static void
 do_instance(const struct json_value *rec)
 {
-	const char *id = fstr_req(rec, "id");
-	const char *status = fstr(rec, "status");
-	struct obj *o = get_obj(id, OBJ_INSTANCE);
+	const struct json_value *f[I_N];
+	const char *id, *status;
+	struct obj *o;
 	int64_t t, to, v = 0, r = 0, d = 0, g = 0, dt;
 	int sized;
 	uint8_t st;
 
-	t = rec_when(rec, &to);
-	sized = fint(rec, "vcpus", &v) & fint(rec, "ram_mb", &r);
-	fint(rec, "disk_gb", &d);
-	fint(rec, "gpu_count", &g);
-	o->shape = get_shape(v, r, d, g, fstr(rec, "gpu_alias"),
-	    fstr(rec, "flavor_id"), sized);
-	if (newer(t, &o->name_t)) {
-		replace(&o->name, fstr(rec, "name"));
-		o->project = ua_project(fstr(rec, "project_id"));
-		o->user = ua_user(fstr(rec, "user_id"));
-	}
-	if (ftime(rec, "created_at", &dt) && (o->created == INT64_MIN ||
-	    dt < o->created))
+	pick(rec, inames, I_N, f);
+	if ((id = vstr(f[I_ID], "id")) == NULL)
+		moc_die(EXIT_DATA, "%s: missing field \"id\"", rec_where(rd));
+	status = vstr(f[I_STATUS], "status");
+	o = get_obj(id, OBJ_INSTANCE);
+	t = vwhen(f[I_VFROM], f[I_VTO], f[I_OBSERVED], &to);
+	sized = vint(f[I_VCPUS], "vcpus", &v) & vint(f[I_RAM], "ram_mb", &r);
+	vint(f[I_DISK], "disk_gb", &d);
+	vint(f[I_GPUS], "gpu_count", &g);
+	o->shape = get_shape(v, r, d, g, vstr(f[I_ALIAS], "gpu_alias"),
+	    vstr(f[I_FLAVOR], "flavor_id"), sized, o->shape);
+	if (newer(t, &o->name_t))
+		set_owner(o, vstr(f[I_NAME], "name"),
+		    vstr(f[I_PROJECT], "project_id"),
+		    vstr(f[I_USER], "user_id"));
+	if (vtime(f[I_CREATED], "created_at", &dt) &&
+	    (o->created == INT64_MIN || dt < o->created))
 		o->created = dt;
-	if ((ftime(rec, "deleted_at", &dt) ||
-	    ftime(rec, "terminated_at", &dt)) && dt < o->deleted)
+	if ((vtime(f[I_DELETED], "deleted_at", &dt) ||
+	    vtime(f[I_TERMINATED], "terminated_at", &dt)) && dt < o->deleted)
 		o->deleted = dt;
 	st = status != NULL ? status_state(status) : ST_UNKNOWN;
 	if (st == ST_UNKNOWN && status != NULL)
@@ -638,7 +731,8 @@ do_flavor(const struct json_value *rec)
 static void
 do_project(const struct json_value *rec, int is_domain_rec)
 {
-	struct project *p = &M.projs[ua_project(fstr_req(rec, "id"))];
+	uint32_t ix_ = ua_project(fstr_req(rec, "id"));
+	struct project *p = &M.projs[ix_];
 	int64_t t, to;
 
 	t = rec_when(rec, &to);
@@ -658,7 +752,8 @@ do_project(const struct json_value *rec, int is_domain_rec)
 static void
 do_user(const struct json_value *rec)
 {
-	struct user *u = &M.users[ua_user(fstr_req(rec, "id"))];
+	uint32_t ix_ = ua_user(fstr_req(rec, "id"));
+	struct user *u = &M.users[ix_];
 	int64_t t, to;
 
 	t = rec_when(rec, &to);
@@ -671,7 +766,8 @@ do_user(const struct json_value *rec)
 static void
 do_institution(const struct json_value *rec)
 {
-	struct inst *in = &M.insts[ua_inst(fstr_req(rec, "id"))];
+	uint32_t ix_ = ua_inst(fstr_req(rec, "id"));
+	struct inst *in = &M.insts[ix_];
 
 	replace(&in->name, fstr(rec, "name"));
 	replace(&in->code, fstr(rec, "code"));
@@ -682,7 +778,8 @@ do_institution(const struct json_value *rec)
 static void
 do_user_institution(const struct json_value *rec)
 {
-	struct user *u = &M.users[ua_user(fstr_req(rec, "user_id"))];
+	uint32_t ix_ = ua_user(fstr_req(rec, "user_id"));
+	struct user *u = &M.users[ix_];
 	int64_t t = INT64_MIN + 1, to = T_INF;
 
 	ftime(rec, "valid_from", &t);
@@ -718,7 +815,7 @@ do_project_institution(const struct json_value *rec)
 		    "9 decimals in field \"share\": \"%s\"", rec_where(rd),
 		    text);
 	s->text = moc_xstrdup(text);
-	s->line = rec_lineno(rd);
+	s->where = moc_xstrdup(rec_where(rd));
 }
 
 static void
@@ -738,8 +835,9 @@ do_email_domain(const struct json_value *rec)
 static void
 do_project_attr(const struct json_value *rec)
 {
-	struct project *p = &M.projs[ua_project(fstr_req(rec,
-	    "project_id"))];
+	uint32_t ix_ = ua_project(fstr_req(rec,
+	    "project_id"));
+	struct project *p = &M.projs[ix_];
 
 	replace(&p->pi, fstr(rec, "pi"));
 }
@@ -756,12 +854,10 @@ do_storage(const struct json_value *rec, enum okind kind)
 	if (kind == OBJ_VOLUME && !fint(rec, "size_gb", &size))
 		moc_die(EXIT_DATA, "%s: missing field \"size_gb\"",
 		    rec_where(rd));
-	if (newer(t, &o->name_t)) {
-		replace(&o->name, kind == OBJ_VOLUME ? fstr(rec, "name") :
-		    fstr(rec, "floating_ip_address"));
-		o->project = ua_project(fstr(rec, "project_id"));
-		o->user = ua_user(fstr(rec, "user_id"));
-	}
+	if (newer(t, &o->name_t))
+		set_owner(o, kind == OBJ_VOLUME ? fstr(rec, "name") :
+		    fstr(rec, "floating_ip_address"), fstr(rec, "project_id"),
+		    fstr(rec, "user_id"));
 	if (ftime(rec, "created_at", &dt) && (o->created == INT64_MIN ||
 	    dt < o->created))
 		o->created = dt;
@@ -772,7 +868,7 @@ do_storage(const struct json_value *rec, enum okind kind)
 	    strcasecmp(status, "error") == 0 ||
 	    strcasecmp(status, "creating") == 0))
 		st = ST_NONE;
-	o->shape = get_shape(0, 0, size, 0, NULL, NULL, 1);
+	o->shape = get_shape(0, 0, size, 0, NULL, NULL, 1, o->shape);
 	add_run(o, t, to, st, o->shape);
 }
 
@@ -792,6 +888,39 @@ do_collection_run(const struct json_value *rec)
 	M.runs_at[M.nruns_at++] = t;
 }
 
+/* os-fetch's run_start and run_end passed through os-normalize: a
+ * complete run vouches for its time as a collection_run does. */
+static void
+do_run_start(const struct json_value *rec)
+{
+	static size_t cap;
+	int64_t t;
+	const char *id = fstr_req(rec, "run_id");
+
+	if (!ftime(rec, "started_at", &t))
+		moc_die(EXIT_DATA, "%s: missing field \"started_at\"",
+		    rec_where(rd));
+	M.run_starts = ua_grow(M.run_starts, &cap, M.nrun_starts,
+	    sizeof(*M.run_starts));
+	M.run_starts[M.nrun_starts] = t;
+	smap_put(&M.run_ix, id, strlen(id), (uint32_t)M.nrun_starts++);
+}
+
+static void
+do_run_end(const struct json_value *rec)
+{
+	const char *id = fstr_req(rec, "run_id");
+	uint32_t ix;
+
+	M.have_runs = 1;
+	if (!fbool(rec, "complete") ||
+	    !smap_get(&M.run_ix, id, strlen(id), &ix))
+		return;
+	M.runs_at = ua_grow(M.runs_at, &M.capruns_at, M.nruns_at,
+	    sizeof(*M.runs_at));
+	M.runs_at[M.nruns_at++] = M.run_starts[ix];
+}
+
 static void
 dispatch(const struct json_value *rec, const char *type)
 {
@@ -805,7 +934,8 @@ dispatch(const struct json_value *rec, const char *type)
 		{ "project_institution", 9 },
 		{ "email_domain_institution", 10 }, { "project_attr", 11 },
 		{ "volume", 12 }, { "floating_ip", 13 },
-		{ "collection_run", 14 },
+		{ "collection_run", 14 }, { "run_start", 15 },
+		{ "run_end", 16 },
 	};
 	size_t i;
 
@@ -827,6 +957,8 @@ dispatch(const struct json_value *rec, const char *type)
 	case 12: do_storage(rec, OBJ_VOLUME); break;
 	case 13: do_storage(rec, OBJ_FIP); break;
 	case 14: do_collection_run(rec); break;
+	case 15: do_run_start(rec); break;
+	case 16: do_run_end(rec); break;
 	default: break;		/* other types do not count */
 	}
 }

@@ -507,9 +507,9 @@ ua_check_shares(void)
 			struct dec x = { sum, 9 };
 
 			dec_format(x, d);
-			moc_warn("<input>:%zu: shares of project %s sum to %s, "
+			moc_warn("%s: shares of project %s sum to %s, "
 			    "not 1, in field \"share\": \"%s\"",
-			    M.shares[i].line, M.projs[M.shares[i].project].id,
+			    M.shares[i].where, M.projs[M.shares[i].project].id,
 			    d, M.shares[i].text);
 			bad = 1;
 		}

@@ -238,6 +238,10 @@ state_at(const struct obj *o, int64_t t, int64_t start, int *inferred,
 	r = run_at(o, t, &ri);
 	*shape = shape_at(o, t, r, ri);
 	*inferred = 0;
+	/* deleted_at or terminated_at of an instance without a delete
+	 * action ends it as an action would. */
+	if (t >= o->deleted)
+		return ST_DELETED;
 	if (r != NULL && (a == NULL || (r->state != a->state &&
 	    r->from > a->t + M.grace && r->state != ST_UNKNOWN))) {
 		*inferred = 1;
@@ -245,8 +249,9 @@ state_at(const struct obj *o, int64_t t, int64_t start, int *inferred,
 	}
 	if (a != NULL) {
 		/* Gone from complete collections after it was last seen. */
-		if (o->nruns > 0 && t >= o->runs[o->nruns - 1].end &&
-		    collected(t) && a->state != ST_DELETED) {
+		if (M.have_runs && o->nruns > 0 &&
+		    t >= o->runs[o->nruns - 1].end && collected(t) &&
+		    a->state != ST_DELETED) {
 			*inferred = 1;
 			return ST_DELETED;
 		}
@@ -439,6 +444,9 @@ account(uint32_t oix)
 
 	qsort(o->acts, o->nacts, sizeof(*o->acts), cmp_act);
 	run_ends(o);
+	if (o->kind == OBJ_INSTANCE && o->nruns == 0)
+		moc_warn("instance %s: actions but no instance record; its "
+		    "flavor, project and user are unknown", o->id);
 	if (o->has_delete)
 		o->deleted = T_INF;
 	start = obj_start(o);

@@ -119,7 +119,7 @@ struct share {
 	int64_t		 ppb;		/* parts per 10^9 */
 	int64_t		 from, to;
 	char		*text;
-	size_t		 line;
+	char		*where;		/* input:line */
 };
 
 struct month {
@@ -178,7 +178,7 @@ struct model {
 	int64_t		*out_from, *out_to;	/* merged, for the service */
 	size_t		 nout;
 
-	struct smap	 obj_ix, shape_ix, flavor_ix, proj_ix, user_ix,
+	struct smap	 shape_ix, flavor_ix, proj_ix, user_ix,
 			 inst_ix, domain_inst, su_ix;
 	struct obj	*objs;
 	size_t		 nobjs, capobjs;
@@ -199,6 +199,9 @@ struct model {
 	struct month	*months;
 	size_t		 nmonths;
 
+	int64_t		*run_starts;	/* run_start records by run_id */
+	size_t		 nrun_starts;
+	struct smap	 run_ix;
 	int64_t		*runs_at;	/* complete collection runs */
 	size_t		 nruns_at, capruns_at;
 	int64_t		*cov_from, *cov_to;	/* merged coverage */
