@@ -80,6 +80,11 @@ struct obj {
 	struct run	*runs;
 	uint32_t	 nacts, capacts, nruns, capruns;
 	uint8_t		 kind, has_delete;
+	/* The last observation's line without its observed_at and run_id
+	 * values (input.c's fast path). */
+	char		*tpl;
+	uint32_t	 tpl_len, tpl_a, tpl_b, tpl_shape;
+	uint8_t		 tpl_cuts, tpl_state, tpl_obs;
 };
 
 /* A flavor as it counts: sizes and GPUs (volumes: size in disk_gb). */

@@ -2,7 +2,8 @@
 #   awk -v n=RECORDS -f usage-aggregate-gen.awk
 # 10,000 projects in a tree (one domain, 100 top-level projects, 99
 # sub-projects each), 20,000 users, 8 flavors, then instance observations
-# every 15 minutes from 2024-03-01, about n records in all.  Every
+# every 15 minutes from 2024-03-01 as os-normalize writes them (each poll
+# with its own run_id), at least n records in all.  Every
 # instance is stopped one day in seven so runs of observations change.
 BEGIN {
 	nproj = 10000; nuser = 20000; ninst = 10000
@@ -25,7 +26,7 @@ BEGIN {
 		for (i = 0; i < ninst; i++) {
 			st = (day + i) % 7 == 0 ? "SHUTOFF" : "ACTIVE"
 			f = i % 8
-			printf "{\"type\":\"instance\",\"id\":\"i%d\",\"project_id\":\"p%d\",\"user_id\":\"u%d\",\"status\":\"%s\",\"flavor_id\":\"f%d\",\"vcpus\":%d,\"ram_mb\":%d,\"disk_gb\":20,\"observed_at\":\"%s\"}\n", i, i % nproj, (i * 7) % nuser, st, f, 2 ^ (f % 4), 4096 * 2 ^ (f % 5), ts
+			printf "{\"type\":\"instance\",\"id\":\"i%d\",\"name\":\"instance %d\",\"project_id\":\"p%d\",\"user_id\":\"u%d\",\"status\":\"%s\",\"flavor_id\":\"f%d\",\"vcpus\":%d,\"ram_mb\":%d,\"disk_gb\":20,\"region\":\"RegionOne\",\"observed_at\":\"%s\",\"run_id\":\"run-%d\"}\n", i, i, i % nproj, (i * 7) % nuser, st, f, 2 ^ (f % 4), 4096 * 2 ^ (f % 5), ts, s
 		}
 	}
 }
