@@ -262,7 +262,7 @@ set_outages(void)
 			n++;
 		}
 	/* Sorting pairs by start: qsort on 2 x int64 records. */
-	qsort(pairs, n, 2 * sizeof(*pairs), cmp_i64);
+	ua_qsort(pairs, n, 2 * sizeof(*pairs), cmp_i64);
 	M.out_from = moc_xcalloc(n + 1, sizeof(int64_t));
 	M.out_to = moc_xcalloc(n + 1, sizeof(int64_t));
 	for (i = 0; i < n; i++) {

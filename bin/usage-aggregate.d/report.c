@@ -420,7 +420,7 @@ ua_build_tree(void)
 	}
 	free(cap);
 	for (i = 0; i < M.nprojs; i++) {
-		qsort(M.projs[i].kids, M.projs[i].nkids, sizeof(uint32_t),
+		ua_qsort(M.projs[i].kids, M.projs[i].nkids, sizeof(uint32_t),
 		    cmp_kid);
 		path_of((uint32_t)i);
 	}
@@ -580,7 +580,7 @@ allocate_cents(struct cells *cs, key_fn key)
 			continue;
 		if (dec_mul_cents(d->rate, total, &cents) == -1)
 			moc_die(EXIT_DATA, "cost out of range");
-		qsort(a, n, sizeof(*a), cmp_alloc);
+		ua_qsort(a, n, sizeof(*a), cmp_alloc);
 		for (j = 0; j < n; j++)
 			cs->v[a[j].ix].f.cents = a[j].floor +
 			    (j < (size_t)(cents - given));
@@ -831,7 +831,7 @@ static void
 sort_rows(struct cells *rows, const char *(*key)(uint32_t))
 {
 	row_sort_key = key;
-	qsort(rows->v, rows->n, sizeof(*rows->v), cmp_row);
+	ua_qsort(rows->v, rows->n, sizeof(*rows->v), cmp_row);
 }
 
 static void
@@ -1168,7 +1168,7 @@ ua_report(const char *by)
 		    memcmp(cents[ax], cents[0], M.nsus * sizeof(int64_t)) != 0)
 			moc_die(EXIT_DATA, "internal error: the %s axis does "
 			    "not add up to the instance axis", axis_name[ax]);
-	qsort(inv.v, inv.n, sizeof(*inv.v), cmp_inv);
+	ua_qsort(inv.v, inv.n, sizeof(*inv.v), cmp_inv);
 	write_invoice(&inv);
 	jw_flush(&out);
 

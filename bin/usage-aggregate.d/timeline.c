@@ -83,7 +83,7 @@ ua_coverage(void)
 {
 	size_t i;
 
-	qsort(M.runs_at, M.nruns_at, sizeof(*M.runs_at), cmp_i64);
+	ua_qsort(M.runs_at, M.nruns_at, sizeof(*M.runs_at), cmp_i64);
 	M.cov_from = moc_xcalloc(M.nruns_at + 1, sizeof(int64_t));
 	M.cov_to = moc_xcalloc(M.nruns_at + 1, sizeof(int64_t));
 	for (i = 0; i < M.nruns_at; i++) {
@@ -149,7 +149,7 @@ run_ends(struct obj *o)
 {
 	uint32_t i;
 
-	qsort(o->runs, o->nruns, sizeof(*o->runs), cmp_run);
+	ua_qsort(o->runs, o->nruns, sizeof(*o->runs), cmp_run);
 	for (i = 0; i < o->nruns; i++) {
 		struct run *r = &o->runs[i];
 
@@ -370,7 +370,7 @@ cut_object(const struct obj *o, int64_t start)
 	cuts = ua_grow(cuts, &capcuts, ncuts + 2, sizeof(*cuts));
 	cuts[ncuts++] = M.since;
 	cuts[ncuts++] = M.until;
-	qsort(cuts, ncuts, sizeof(*cuts), cmp_i64);
+	ua_qsort(cuts, ncuts, sizeof(*cuts), cmp_i64);
 }
 
 static int64_t
@@ -442,7 +442,7 @@ account(uint32_t oix)
 	int64_t start;
 	size_t i;
 
-	qsort(o->acts, o->nacts, sizeof(*o->acts), cmp_act);
+	ua_qsort(o->acts, o->nacts, sizeof(*o->acts), cmp_act);
 	run_ends(o);
 	if (o->kind == OBJ_INSTANCE && o->nruns == 0)
 		moc_warn("instance %s: actions but no instance record; its "

@@ -10,11 +10,22 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "decimal.h"
 #include "rates.h"
 
 __extension__ typedef __int128 ua_i128;
+
+/* qsort(3) with nothing to sort may get a null pointer, which it must
+ * not. */
+static inline void
+ua_qsort(void *v, size_t n, size_t size, int (*cmp)(const void *,
+    const void *))
+{
+	if (n > 1)
+		qsort(v, n, size, cmp);
+}
 
 #define NONE_IDX	0u	/* index 0 of every table: "none/unknown" */
 #define T_INF		INT64_MAX
