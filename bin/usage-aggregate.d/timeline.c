@@ -388,16 +388,58 @@ obj_start(const struct obj *o)
 	return s;
 }
 
-/* Fold one object's buckets into its cells: whole hours per bucket. */
+/*
+ * Whole hours per bucket.  An object's billable seconds in a month are
+ * rounded up to whole hours once; when its flavor changed, each flavor
+ * gets its whole hours and the hours left over go to the flavors with the
+ * largest remainders, so the object's hours are never more than one above
+ * the truth and every hour is counted with the flavor it was used with.
+ */
+static void
+whole_hours(int64_t *hours)
+{
+	size_t i, j, best;
+	uint32_t mon;
+
+	for (i = 0; i < nbk; i++)
+		hours[i] = -1;
+	for (i = 0; i < nbk; i++) {
+		int64_t total = 0, given = 0;
+
+		if (hours[i] != -1)
+			continue;
+		mon = bk[i].mon;
+		for (j = i; j < nbk; j++)
+			if (bk[j].mon == mon) {
+				total += bk[j].sec;
+				hours[j] = bk[j].sec / 3600;
+				given += hours[j];
+			}
+		for (total = (total + 3599) / 3600; given < total; given++) {
+			best = nbk;
+			for (j = i; j < nbk; j++)
+				if (bk[j].mon == mon && bk[j].sec % 3600 > 0 &&
+				    hours[j] * 3600 < bk[j].sec &&
+				    (best == nbk || bk[j].sec % 3600 >
+				    bk[best].sec % 3600))
+					best = j;
+			hours[best]++;
+		}
+	}
+}
+
+/* Fold one object's buckets into its cells. */
 static void
 fold(uint32_t oix, const struct obj *o)
 {
+	int64_t *hours = moc_xcalloc(nbk + 1, sizeof(*hours));
 	size_t i, j;
 
+	whole_hours(hours);
 	for (i = 0; i < nbk; i++) {
 		const struct bucket *b = &bk[i];
 		const struct shape *s = &M.shapes[b->shape];
-		int64_t h = (b->sec + 3599) / 3600;
+		int64_t h = hours[i];
 		int64_t sus = o->kind == OBJ_INSTANCE ? ua_sus(s, b->mon) : 0;
 		uint32_t su = o->kind == OBJ_INSTANCE ? s->su : 0;
 		struct fig f;
@@ -433,6 +475,7 @@ fold(uint32_t oix, const struct obj *o)
 			    b->w[j].w * unit);
 		}
 	}
+	free(hours);
 }
 
 static void

@@ -1,0 +1,86 @@
+#!/bin/sh
+# Against the simulator's ground truth (tests/cloud/simulate.py): the cloud
+# collected every 15 minutes with every instance action, four days of it.
+# Every instance's hours are within one hour of the truth, and the totals
+# per SU type equal, exactly, the truth counted under the same rounding
+# rules (whole hours per instance and month, divided among its flavors by
+# largest remainder; SUs from the rates file).
+. "$top_srcdir/tests/lib/common.sh"
+py=${PYTHON3:-python3}
+command -v "$py" >/dev/null 2>&1 || skip "no python3"
+cd "$T" || exit 99
+from=2024-02-01T00:00:00Z until=2024-02-05T00:00:00Z
+for seed in 1 2 3; do
+	"$py" "$top_srcdir/tests/usage-aggregate/sim-records.py" $seed 40 \
+	    $from $until >records.jsonl || { fail "seed $seed: records"; continue; }
+	"$py" "$top_srcdir/tests/cloud/simulate.py" --seed $seed --size 40 \
+	    --from $from --until $until --out truth$seed ||
+	    { fail "seed $seed: simulate.py"; continue; }
+	usage-aggregate --since $from --until $until \
+	    --rates "$DATA/nerc-rates/rates.yaml" --by instance \
+	    <records.jsonl >out.jsonl 2>err || {
+		fail "seed $seed: usage-aggregate: $(cat err)"
+		continue
+	}
+	if "$py" - truth$seed/truth.jsonl out.jsonl >check 2>&1 <<'PY'
+import json, sys
+from collections import defaultdict
+truth, ours = sys.argv[1], sys.argv[2]
+# The SU definitions of February 2024 in nerc-rates.
+PER = {"CPU": (1, 4096, 0), "GPUA100": (24, 75776, 1),
+       "GPUA100SXM4": (31, 245760, 1), "GPUV100": (48, 196608, 1),
+       "GPUK80": (6, 29184, 1), "GPUH100": (63, 385024, 1)}
+def sutype(r):
+    if r["gpu_count"]:
+        return "GPU" + "".join(c for c in r["gpu_alias"].upper() if c.isalnum())
+    return "CPU"
+def sus(r):
+    v, m, g = PER[sutype(r)]
+    x = [r["vcpus"] // v, r["ram_mb"] // m]
+    if g:
+        x.append(r["gpu_count"] // g)
+    return max(x)
+secs = defaultdict(lambda: defaultdict(int))     # instance -> flavor -> s
+kind = {}
+for line in open(truth):
+    r = json.loads(line)
+    if r["type"] == "truth_interval" and r["state"] == "Running":
+        key = (sutype(r), sus(r), r["flavor_id"])
+        secs[r["instance_id"]][key] += r["seconds"]
+want_tot = defaultdict(int)
+want_h = {}
+for inst, per in secs.items():
+    total = sum(per.values())
+    hours = {k: s // 3600 for k, s in per.items()}
+    left = -(-total // 3600) - sum(hours.values())
+    for k in sorted(per, key=lambda k: -(per[k] % 3600))[:left]:
+        hours[k] += 1
+    want_h[inst] = total / 3600.0
+    for (t, n, f), h in hours.items():
+        want_tot["OpenStack " + t] += h * n
+got_h = defaultdict(int)
+got_tot = {}
+for line in open(ours):
+    r = json.loads(line)
+    if r["type"] == "usage" and r["su_type"] is not None:
+        got_h[r["id"]] += r["instance_hours"]
+    if r["type"] == "usage_total" and r["axis"] == "instance":
+        got_tot[r["su_type"]] = r["su_hours"]
+bad = []
+for inst in set(want_h) | set(got_h):
+    w, g = want_h.get(inst, 0.0), got_h.get(inst, 0)
+    if abs(g - w) > 1:
+        bad.append("instance %s: %d hours, truth %.3f" % (inst, g, w))
+want_tot = {k: v for k, v in want_tot.items() if v}
+if want_tot != got_tot:
+    bad.append("totals %s, truth %s" % (got_tot, want_tot))
+print("\n".join(bad) or "%d instances, totals %s" % (len(want_h), got_tot))
+sys.exit(1 if bad else 0)
+PY
+	then
+		pass "seed $seed: $(cat check)"
+	else
+		fail "seed $seed: $(cat check)"
+	fi
+done
+exit $((test_failures > 0))
