@@ -1019,8 +1019,15 @@ write_meta(const char *by, const struct fig *all)
 	jw_kv_string(&out, "rates_file", M.rates_file);
 	jw_kv_string(&out, "rates_sha256", M.rates_sha256);
 	jw_kv_string(&out, "outages_file", M.outages_file);
+	/* One value when every month of the period agrees, else null. */
 	jw_key(&out, "charge_stopped");
-	jw_bool(&out, M.months[0].charge_stopped);
+	for (i = 1; i < M.nmonths; i++)
+		if (M.months[i].charge_stopped != M.months[0].charge_stopped)
+			break;
+	if (i < M.nmonths)
+		jw_null(&out);
+	else
+		jw_bool(&out, M.months[0].charge_stopped);
 	jw_kv_int(&out, "coverage_slots", (int64_t)M.nslots);
 	jw_kv_int(&out, "coverage_complete_slots", (int64_t)complete);
 	hours_field("inferred_hours", all->inferred_s);
