@@ -5,7 +5,8 @@ record stream a 15-minute collection would give usage-aggregate.
 
 Test-only: it stands in for os-fetch and os-normalize by reading the
 simulator's model in-process, one complete run per 15 minutes (servers as
-nova lists them with changes-since, deleted ones included), then every instance action, the
+nova lists them with changes-since, deleted ones included; volumes
+and floating IPs as Cinder and Neutron list them), then every instance action, the
 Keystone objects, flavors and the administrator's institution file."""
 import json
 import os
@@ -69,6 +70,18 @@ for n, t in enumerate(range(t_from, t_until, 900)):
               "launched_at": b["OS-SRV-USG:launched_at"],
               "terminated_at": b["OS-SRV-USG:terminated_at"],
               "observed_at": fmt_time(t + 5), "run_id": run})
+    for v in w.volumes(t):
+        emit({"type": "volume", "id": v["id"], "name": v["name"],
+              "project_id": v["os-vol-tenant-attr:tenant_id"],
+              "user_id": v["user_id"], "size_gb": v["size"],
+              "status": v["status"], "created_at": v["created_at"],
+              "observed_at": fmt_time(t + 6), "run_id": run})
+    for f in w.neutron_list("floatingips", t):
+        emit({"type": "floating_ip", "id": f["id"],
+              "floating_ip_address": f["floating_ip_address"],
+              "project_id": f["tenant_id"], "status": f["status"],
+              "created_at": f["created_at"],
+              "observed_at": fmt_time(t + 7), "run_id": run})
     emit({"type": "run_end", "run_id": run, "ended_at": fmt_time(t + 60),
           "complete": True})
 for inst in w.instances:

@@ -4,7 +4,10 @@
 # Every instance's hours are within one hour of the truth, and the totals
 # per SU type equal, exactly, the truth counted under the same rounding
 # rules (whole hours per instance and month, divided among its flavors by
-# largest remainder; SUs from the rates file).
+# largest remainder; SUs from the rates file).  Volumes and floating IPs
+# are seen only when polled: each within 1.5 hours of the truth (15
+# minutes late at either end, and the rounding up), in GiB-hours for
+# volumes.
 . "$top_srcdir/tests/lib/common.sh"
 py=${PYTHON3:-python3}
 command -v "$py" >/dev/null 2>&1 || skip "no python3"
@@ -71,10 +74,37 @@ for inst in set(want_h) | set(got_h):
     w, g = want_h.get(inst, 0.0), got_h.get(inst, 0)
     if abs(g - w) > 1:
         bad.append("instance %s: %d hours, truth %.3f" % (inst, g, w))
+vol_truth = defaultdict(int)
+vol_size = defaultdict(int)
+fip_truth = defaultdict(int)
+for line in open(truth):
+    r = json.loads(line)
+    if r["type"] == "truth_volume":
+        vol_truth[r["volume_id"]] += r["seconds"] * r["size_gb"]
+        vol_size[r["volume_id"]] = max(vol_size[r["volume_id"]], r["size_gb"])
+    if r["type"] == "truth_floating_ip":
+        fip_truth[r["floating_ip_id"]] += r["seconds"]
+vol_got = defaultdict(int)
+fip_got = defaultdict(int)
+for line in open(ours):
+    r = json.loads(line)
+    if r["type"] == "usage" and r.get("kind") == "volume":
+        vol_got[r["id"]] += r["volume_gib_hours"]
+    if r["type"] == "usage" and r.get("kind") == "floating_ip":
+        fip_got[r["id"]] += r["floating_ip_hours"]
+for v in set(vol_truth) | set(vol_got):
+    if abs(vol_got[v] - vol_truth[v] / 3600.0) > 1.5 * vol_size[v]:
+        bad.append("volume %s: %d GiB-hours, truth %.2f" % (
+            v, vol_got[v], vol_truth[v] / 3600.0))
+for f in set(fip_truth) | set(fip_got):
+    if abs(fip_got[f] - fip_truth[f] / 3600.0) > 1.5:
+        bad.append("floating IP %s: %d hours, truth %.2f" % (
+            f, fip_got[f], fip_truth[f] / 3600.0))
 want_tot = {k: v for k, v in want_tot.items() if v}
 if want_tot != got_tot:
     bad.append("totals %s, truth %s" % (got_tot, want_tot))
-print("\n".join(bad) or "%d instances, totals %s" % (len(want_h), got_tot))
+print("\n".join(bad) or "%d instances, %d volumes, %d floating IPs, "
+      "totals %s" % (len(want_h), len(vol_truth), len(fip_truth), got_tot))
 sys.exit(1 if bad else 0)
 PY
 	then
