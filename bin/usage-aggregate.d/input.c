@@ -272,8 +272,8 @@ fint(const struct json_value *rec, const char *field, int64_t *out)
  * path reads every field of every instance observation).
  */
 static void
-pick(const struct json_value *rec, const char *const *names, size_t n,
-    const struct json_value **out)
+pick(const struct json_value *rec, const char *const *names,
+    const size_t *lens, size_t n, const struct json_value **out)
 {
 	size_t i, j;
 
@@ -283,7 +283,7 @@ pick(const struct json_value *rec, const char *const *names, size_t n,
 
 		for (j = 0; j < n; j++)
 			if (out[j] == NULL && m->key[0] == names[j][0] &&
-			    m->keylen == strlen(names[j]) &&
+			    m->keylen == lens[j] &&
 			    memcmp(m->key, names[j], m->keylen) == 0) {
 				out[j] = &m->value;
 				break;
@@ -608,6 +608,7 @@ static const char *const inames[I_N] = {
 	"created_at", "deleted_at", "terminated_at", "valid_from",
 	"valid_to", "observed_at"
 };
+static size_t ilens[I_N];
 
 static void
 do_instance(const struct json_value *rec)
@@ -618,8 +619,12 @@ do_instance(const struct json_value *rec)
 	int64_t t, to, v = 0, r = 0, d = 0, g = 0, dt;
 	int sized;
 	uint8_t st;
+	size_t k;
 
-	pick(rec, inames, I_N, f);
+	if (ilens[0] == 0)
+		for (k = 0; k < I_N; k++)
+			ilens[k] = strlen(inames[k]);
+	pick(rec, inames, ilens, I_N, f);
 	if ((id = vstr(f[I_ID], "id")) == NULL)
 		moc_die(EXIT_DATA, "%s: missing field \"id\"", rec_where(rd));
 	status = vstr(f[I_STATUS], "status");
@@ -1111,7 +1116,25 @@ fast_line(const char *line, size_t len)
 	newer(t, &o->name_t);
 	add_run(o, t, -1, o->tpl_state, o->tpl_shape);
 	slot_seen(t);
+	o->tpl_hits = 1;
 	return 1;
+}
+
+/* The table keeps only each object's current template: rebuilt when old
+ * keys outnumber the objects, so it grows with objects, not lines. */
+static void
+fast_index(struct obj *o, uint64_t key)
+{
+	size_t i;
+
+	o->tpl_key = key;
+	u64map_put(&fast_ix, key, (uint32_t)(o - M.objs));
+	if (fast_ix.n < 2 * M.nobjs + 1024)
+		return;
+	u64map_free(&fast_ix);
+	for (i = 0; i < M.nobjs; i++)
+		if (M.objs[i].tpl != NULL)
+			u64map_put(&fast_ix, M.objs[i].tpl_key, (uint32_t)i);
 }
 
 /* Keep a parsed instance observation as its object's template. */
@@ -1121,11 +1144,15 @@ keep_template(const char *line, size_t len, const struct json_value *rec)
 	struct obj *o = last_obj;
 	struct cut c[2];
 	size_t obs, masked;
-	int n = find_cuts(line, len, c, &obs);
+	int n;
 	const char *v;
 	char *tpl;
 
-	if (n == 0 || last_to >= 0 || c[0].s < FAST_KEY_LEN)
+	if (last_to >= 0 || (o->tpl_tries >= 4 && o->tpl_hits == 0))
+		return;		/* a stream whose lines do not repeat */
+	if (o->tpl_tries < UINT8_MAX)
+		o->tpl_tries++;
+	if ((n = find_cuts(line, len, c, &obs)) == 0 || c[0].s < FAST_KEY_LEN)
 		return;
 	/* The cut bytes must be exactly the values the parser saw. */
 	v = json_get_string(rec, "observed_at");
@@ -1155,7 +1182,7 @@ keep_template(const char *line, size_t len, const struct json_value *rec)
 	o->tpl_obs = (uint8_t)obs;
 	o->tpl_state = last_state;
 	o->tpl_shape = o->shape;
-	u64map_put(&fast_ix, fast_key(line), (uint32_t)(o - M.objs));
+	fast_index(o, fast_key(line));
 }
 
 static int

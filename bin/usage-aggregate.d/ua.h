@@ -96,6 +96,8 @@ struct obj {
 	char		*tpl;
 	uint32_t	 tpl_len, tpl_a, tpl_b, tpl_shape;
 	uint8_t		 tpl_cuts, tpl_state, tpl_obs;
+	uint8_t		 tpl_tries, tpl_hits;	/* give up on unique lines */
+	uint64_t	 tpl_key;
 };
 
 /* A flavor as it counts: sizes and GPUs (volumes: size in disk_gb). */
