@@ -832,6 +832,7 @@ do_project_institution(const struct json_value *rec)
 		    text);
 	s->text = moc_xstrdup(text);
 	s->where = moc_xstrdup(rec_where(rd));
+	s->seq = M.nshares - 1;
 }
 
 static void

@@ -428,6 +428,10 @@ ua_build_tree(void)
 
 /* --- funding shares ------------------------------------------------------- */
 
+/* Shares sorted by project, declaration and institution; the shares of
+ * project p are share_at[p] .. share_at[p + 1]. */
+static size_t *share_at;
+
 /* The shares declared for a project that are in force at t: among the
  * records valid at t, those of the latest declaration (valid_from). */
 static size_t
@@ -435,14 +439,12 @@ own_shares(uint32_t project, int64_t t, uint32_t *inst, int64_t *ppb,
     size_t max, int64_t *next)
 {
 	int64_t best = INT64_MIN;
-	size_t i, n = 0;
+	size_t i, n = 0, lo = share_at[project], hi = share_at[project + 1];
 	int found = 0;
 
-	for (i = 0; i < M.nshares; i++) {
+	for (i = lo; i < hi; i++) {
 		const struct share *s = &M.shares[i];
 
-		if (s->project != project)
-			continue;
 		if (s->from > t && s->from < *next)
 			*next = s->from;
 		if (s->to > t && s->to < *next)
@@ -454,11 +456,10 @@ own_shares(uint32_t project, int64_t t, uint32_t *inst, int64_t *ppb,
 	}
 	if (!found)
 		return 0;
-	for (i = 0; i < M.nshares && n < max; i++) {
+	for (i = lo; i < hi && n < max; i++) {
 		const struct share *s = &M.shares[i];
 
-		if (s->project == project && s->from == best && s->from <= t &&
-		    t < s->to) {
+		if (s->from == best && t < s->to) {
 			inst[n] = s->inst;
 			ppb[n++] = s->ppb;
 		}
@@ -484,6 +485,47 @@ ua_shares_at(uint32_t project, int64_t t, uint32_t *inst, int64_t *ppb,
 	return n;
 }
 
+static int
+cmp_share(const void *a, const void *b)
+{
+	const struct share *x = a, *y = b;
+
+	if (x->project != y->project)
+		return (x->project > y->project) - (x->project < y->project);
+	if (x->from != y->from)
+		return (x->from > y->from) - (x->from < y->from);
+	if (x->inst != y->inst)
+		return (x->inst > y->inst) - (x->inst < y->inst);
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Sort and index the shares; a record read again (the same project,
+ * institution and valid_from) replaces the earlier one. */
+static void
+index_shares(void)
+{
+	size_t i, n = 0;
+
+	ua_qsort(M.shares, M.nshares, sizeof(*M.shares), cmp_share);
+	for (i = 0; i < M.nshares; i++) {
+		if (n > 0 && M.shares[n - 1].project == M.shares[i].project &&
+		    M.shares[n - 1].from == M.shares[i].from &&
+		    M.shares[n - 1].inst == M.shares[i].inst) {
+			free(M.shares[n - 1].text);
+			free(M.shares[n - 1].where);
+			M.shares[n - 1] = M.shares[i];
+			continue;
+		}
+		M.shares[n++] = M.shares[i];
+	}
+	M.nshares = n;
+	share_at = moc_xcalloc(M.nprojs + 2, sizeof(*share_at));
+	for (i = 0; i < M.nshares; i++)
+		share_at[M.shares[i].project + 1]++;
+	for (i = 1; i <= M.nprojs; i++)
+		share_at[i] += share_at[i - 1];
+}
+
 /* Shares declared together (one project, one valid_from) sum to 1. */
 void
 ua_check_shares(void)
@@ -491,18 +533,15 @@ ua_check_shares(void)
 	size_t i, j;
 	int bad = 0;
 
-	for (i = 0; i < M.nshares; i++) {
+	index_shares();
+	for (i = 0; i < M.nshares; i = j) {
 		int64_t sum = 0;
-		int first = 1;
 
-		for (j = 0; j < M.nshares; j++)
-			if (M.shares[j].project == M.shares[i].project &&
-			    M.shares[j].from == M.shares[i].from) {
-				if (j < i)
-					first = 0;
-				sum += M.shares[j].ppb;
-			}
-		if (first && sum != 1000000000) {
+		for (j = i; j < M.nshares &&
+		    M.shares[j].project == M.shares[i].project &&
+		    M.shares[j].from == M.shares[i].from; j++)
+			sum += M.shares[j].ppb;
+		if (sum != 1000000000) {
 			char d[DEC_BUFSIZE];
 			struct dec x = { sum, 9 };
 

@@ -138,6 +138,7 @@ struct share {
 	int64_t		 from, to;
 	char		*text;
 	char		*where;		/* input:line */
+	size_t		 seq;		/* order read */
 };
 
 struct month {
