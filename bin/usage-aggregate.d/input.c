@@ -857,6 +857,7 @@ do_project_attr(const struct json_value *rec)
 	struct project *p = &M.projs[ix_];
 
 	replace(&p->pi, fstr(rec, "pi"));
+	replace(&p->allocation, fstr(rec, "allocation_name"));
 }
 
 static void

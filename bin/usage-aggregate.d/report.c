@@ -1097,7 +1097,10 @@ write_invoice(const struct cells *inv)
 		jw_kv_string(&out, "invoice_month", month);
 		jw_kv_time(&out, "report_start", m->start);
 		jw_kv_time(&out, "report_end", m->end);
-		jw_kv_string(&out, "project_name", proj_name(p));
+		/* "Project - Allocation": the allocation's name when the
+		 * administrator gave one. */
+		jw_kv_string(&out, "project_name", p->allocation != NULL ?
+		    p->allocation : proj_name(p));
 		jw_kv_string(&out, "project_id", c->ent == 0 ? NULL : p->id);
 		jw_kv_string(&out, "pi", p->pi);
 		jw_kv_string(&out, "cluster_name", M.cluster);

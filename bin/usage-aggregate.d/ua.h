@@ -115,6 +115,7 @@ struct flavor {
 
 struct project {
 	char		*id, *name, *domain_id, *parent_id, *pi, *path;
+	char		*allocation;	/* project_attr's allocation_name */
 	int64_t		 t;
 	uint32_t	 parent;
 	int		 depth, is_domain, seen, mark;
