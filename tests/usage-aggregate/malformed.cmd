@@ -17,3 +17,7 @@ printf '{"type":"instance","id":"vm-1","observed_at":"2024-02-01T00:00:00Z","val
 ua f.jsonl
 printf '{"type":"something_new","x":1}\n{"type":"instance","id":7,"observed_at":"2024-02-01T00:00:00Z"}\n' | ua
 ua no-such-file.jsonl
+printf '{"type":"instance","id":"\377\376","observed_at":"2024-02-01T00:00:00Z"}\n' | ua
+# A full disk is a failure, not a quiet success.
+usage-aggregate --month 2024-02 --rates rates.yaml </dev/null >/dev/full &&
+    echo "exit 0" || echo "exit $?"
