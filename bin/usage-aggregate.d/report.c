@@ -833,6 +833,25 @@ cmp_su(uint32_t a, uint32_t b)
 	return strcmp(M.sus[a].label, M.sus[b].label);
 }
 
+/* The SU types in the order rows are written; free() the result. */
+static uint32_t *
+su_order(void)
+{
+	uint32_t *order = moc_xcalloc(M.nsus + 1, sizeof(*order));
+	size_t i, j;
+
+	for (i = 0; i < M.nsus; i++)
+		order[i] = (uint32_t)i;
+	for (i = 1; i < M.nsus; i++)	/* few SU types: insertion sort */
+		for (j = i; j > 0 && cmp_su(order[j], order[j - 1]) < 0; j--) {
+			uint32_t t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	return order;
+}
+
 static const char *(*row_sort_key)(uint32_t);
 
 static int
@@ -971,19 +990,10 @@ static void
 write_project(uint32_t p, struct cells *own, struct cells *sub)
 {
 	const struct project *pr = &M.projs[p];
-	uint32_t *order = moc_xcalloc(M.nsus + 1, sizeof(*order));
-	size_t i, j, k;
+	uint32_t *order = su_order();
+	size_t i, k;
 	int s;
 
-	for (i = 0; i < M.nsus; i++)
-		order[i] = (uint32_t)i;
-	for (i = 1; i < M.nsus; i++)	/* few SU types: insertion sort */
-		for (j = i; j > 0 && cmp_su(order[j], order[j - 1]) < 0; j--) {
-			uint32_t t = order[j];
-
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
 	for (i = 0; i < M.nsus; i++)
 		for (s = 0; s < 2; s++) {
 			struct cells *cs = s == 0 ? own : sub;
@@ -1014,8 +1024,8 @@ static void
 write_totals(enum axis ax, const struct cells *rows, int64_t *su_h,
     int64_t *cents)
 {
-	size_t i;
-	uint32_t s;
+	size_t i, k;
+	uint32_t s, *order;
 
 	memset(su_h, 0, M.nsus * sizeof(*su_h));
 	memset(cents, 0, M.nsus * sizeof(*cents));
@@ -1023,10 +1033,11 @@ write_totals(enum axis ax, const struct cells *rows, int64_t *su_h,
 		su_h[rows->v[i].su] += rows->v[i].f.su_h;
 		cents[rows->v[i].su] += rows->v[i].f.cents;
 	}
-	for (s = 1; s < M.nsus; s++) {
+	order = su_order();
+	for (k = 0; k < M.nsus; k++) {
 		char b[DEC_BUFSIZE];
 
-		if (su_h[s] == 0)
+		if ((s = order[k]) == 0 || su_h[s] == 0)
 			continue;
 		jw_object_begin(&out);
 		jw_kv_string(&out, "type", "usage_total");
@@ -1038,6 +1049,7 @@ write_totals(enum axis ax, const struct cells *rows, int64_t *su_h,
 		jw_object_end(&out);
 		jw_end_record(&out);
 	}
+	free(order);
 }
 
 static void
