@@ -503,7 +503,7 @@ set_owner(struct obj *o, const char *name, const char *pid, const char *uid)
 static void
 add_run(struct obj *o, int64_t t, int64_t to, uint8_t state, uint32_t shape)
 {
-	struct run *r;
+	struct run *r, *prev = NULL, *next = NULL;
 	uint32_t i;
 
 	if (to < 0 && o->nruns > 0) {
@@ -516,18 +516,28 @@ add_run(struct obj *o, int64_t t, int64_t to, uint8_t state, uint32_t shape)
 				r->last = t;
 			return;
 		}
-		/* Out of order: merge with an agreeing neighbour. */
+		/* Otherwise only the runs just before and just after it in
+		 * time may take it: an observation never bridges another. */
 		for (i = 0; i < o->nruns; i++) {
 			r = &o->runs[i];
-			if (!r->version && r->state == state &&
-			    r->shape == shape && t >= r->from - M.max_gap &&
-			    t <= r->last + M.max_gap) {
-				if (t < r->from)
-					r->from = t;
-				if (t > r->last)
-					r->last = t;
-				return;
-			}
+			if (r->version)
+				continue;
+			if (r->from <= t && (prev == NULL || r->from > prev->from))
+				prev = r;
+			if (r->from > t && (next == NULL || r->from < next->from))
+				next = r;
+		}
+		if (prev != NULL && prev->state == state &&
+		    prev->shape == shape && t - prev->last <= M.max_gap) {
+			if (t > prev->last)
+				prev->last = t;
+			return;
+		}
+		if (next != NULL && next->state == state &&
+		    next->shape == shape && next->from - t <= M.max_gap &&
+		    (prev == NULL || prev->last < t)) {
+			next->from = t;
+			return;
 		}
 	}
 	if (o->nruns == o->capruns) {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Against the simulator's ground truth (tests/cloud/simulate.py): the cloud
-# collected every 15 minutes with every instance action, four days of it.
+# collected every 15 minutes with every instance action.
 # Every instance's hours are within one hour of the truth, and the totals
 # per SU type equal, exactly, the truth counted under the same rounding
 # rules (whole hours per instance and month, divided among its flavors by
@@ -12,11 +12,16 @@
 py=${PYTHON3:-python3}
 command -v "$py" >/dev/null 2>&1 || skip "no python3"
 cd "$T" || exit 99
-from=2024-02-01T00:00:00Z until=2024-02-05T00:00:00Z
-for seed in 1 2 3; do
-	"$py" "$top_srcdir/tests/usage-aggregate/sim-records.py" $seed 40 \
+from=2024-02-01T00:00:00Z
+# seed, size, end: three small clouds over four days and a larger one
+# over ten (where a one-poll shelve once joined the polls around it).
+for run in 1:40:2024-02-05 2:40:2024-02-05 3:40:2024-02-05 \
+    7:200:2024-02-11; do
+	seed=${run%%:*} size=${run#*:} until=${run##*:}T00:00:00Z
+	size=${size%%:*}
+	"$py" "$top_srcdir/tests/usage-aggregate/sim-records.py" $seed $size \
 	    $from $until >records.jsonl || { fail "seed $seed: records"; continue; }
-	"$py" "$top_srcdir/tests/cloud/simulate.py" --seed $seed --size 40 \
+	"$py" "$top_srcdir/tests/cloud/simulate.py" --seed $seed --size $size \
 	    --from $from --until $until --out truth$seed ||
 	    { fail "seed $seed: simulate.py"; continue; }
 	usage-aggregate --since $from --until $until \
