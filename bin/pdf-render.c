@@ -200,7 +200,7 @@ get_str(const struct json_value *rec, const char *key)
 	case JSON_FALSE:
 		return moc_xstrdup("false");
 	default:
-		bad_field(key, "expected a string, not an %s",
+		bad_field(key, "expected a string, found %s",
 		    json_type_name(v->type));
 	}
 }
@@ -252,7 +252,7 @@ get_fig(const struct json_value *rec, const char *key, struct fig *f)
 	if (v == NULL || v->type == JSON_NULL)
 		return;
 	if (v->type != JSON_NUMBER && v->type != JSON_STRING)
-		bad_field(key, "expected a number, not an %s",
+		bad_field(key, "expected a number, found %s",
 		    json_type_name(v->type));
 	if (dec_parse(v->u.text, &f->v, &f->places) == -1)
 		bad_field(key, "bad decimal number (at most 6 places): %s",
@@ -430,7 +430,7 @@ read_outages(const struct json_value *rec)
 	if (a == NULL || a->type == JSON_NULL)
 		return;
 	if (a->type != JSON_ARRAY)
-		bad_field("outages", "expected an array, not an %s",
+		bad_field("outages", "expected an array, found %s",
 		    json_type_name(a->type));
 	meta.outage = moc_xcalloc(a->len, sizeof(*meta.outage));
 	for (i = 0; i < a->len; i++) {
@@ -578,6 +578,19 @@ apply_share(int64_t v, int64_t share, int places)
 	else
 		p = -((-p + unit / 2) / unit * unit);
 	return (int64_t)(p / 1000000);
+}
+
+/* A share as few places as it needs, but at least two: 0.50, 0.125. */
+static int
+share_places(int64_t v)
+{
+	int p = 6;
+
+	while (p > 2 && v % 10 == 0) {
+		v /= 10;
+		p--;
+	}
+	return p;
 }
 
 struct sum {
@@ -841,6 +854,23 @@ tcol_add(struct table *t, const char *head, int align, double want)
 	t->ncol++;
 }
 
+struct coldef {
+	const char	*head;
+	int		 align;
+	double		 want;
+};
+
+static void
+tcols_add(struct table *t, const struct coldef *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tcol_add(t, c[i].head, c[i].align, c[i].want);
+}
+
+#define TCOLS(t, defs) tcols_add((t), (defs), sizeof(defs) / sizeof(defs[0]))
+
 /* Adds a row; cells are taken over (allocated strings). */
 static struct trow *
 trow_add(struct table *t, char **cells)
@@ -936,14 +966,14 @@ table_layout(struct doc *d, struct table *t)
 }
 
 static double
-header_height(struct doc *d, struct table *t, double size, char *lines[][2],
+header_height(struct doc *d, struct table *t, double size, char *lines[][3],
     int *nl)
 {
 	int c, max = 1;
 
 	for (c = 0; c < t->ncol; c++) {
 		nl[c] = wrap(d->bold, size, t->col[c].head,
-		    t->col[c].w - 2 * CELL_PAD, 2, lines[c]);
+		    t->col[c].w - 2 * CELL_PAD, 3, lines[c]);
 		if (nl[c] > max)
 			max = nl[c];
 	}
@@ -952,7 +982,7 @@ header_height(struct doc *d, struct table *t, double size, char *lines[][2],
 
 static void
 draw_header(struct doc *d, struct table *t, double size, double hh,
-    char *lines[][2], int *nl)
+    char *lines[][3], int *nl)
 {
 	double x = MARGIN;
 	int c, k;
@@ -982,7 +1012,7 @@ draw_header(struct doc *d, struct table *t, double size, double hh,
 
 static void
 table_start_page(struct doc *d, struct table *t, double size, double hh,
-    char *hl[][2], int *nl, int cont)
+    char *hl[][3], int *nl, int cont)
 {
 	if (cont) {
 		char buf[300];
@@ -1042,7 +1072,7 @@ draw_row(struct doc *d, struct table *t, struct trow *r, double size,
 static void
 table_draw(struct doc *d, struct table *t)
 {
-	char *hl[24][2], *lines[24][MAX_LINES];
+	char *hl[24][3], *lines[24][MAX_LINES];
 	int hn[24], nl[24], c, k;
 	double size, hh;
 	size_t i;
@@ -1362,9 +1392,13 @@ cover(struct doc *d)
 	text_at(d, d->reg, 18, MARGIN, d->y - 18, s);
 	free(s);
 	d->y -= 44;
-	if (!meta.seen) {
+	if (!meta.seen && nuse == 0) {
 		para(d, d->bold, 12, 0, "The input held no usage summary: "
 		    "there is nothing to report.");
+		d->y -= 6;
+	} else if (!meta.seen) {
+		para(d, d->bold, 12, 0, "The input has no usage_meta record: "
+		    "the period, coverage and rates are not known.");
 		d->y -= 6;
 	}
 	s = xasprintf("%s to %s (end excluded), time zone %s",
@@ -1411,7 +1445,7 @@ cover(struct doc *d)
 	cover_line(d, "Rates file", s);
 	free(s);
 	d->y -= 10;
-	if (meta.seen && !has_usage(d->institution)) {
+	if ((meta.seen || nuse > 0) && !has_usage(d->institution)) {
 		para(d, d->bold, 12, 0, "No usage was recorded in this period.");
 		return;
 	}
@@ -1516,7 +1550,7 @@ institutions(struct doc *d)
 	}
 	present_figs(AX_INSTITUTION, has, d->institution);
 	tcol_add(&t, "Institution", LEFT, 0);
-	tcol_add(&t, "SU type", LEFT, 90);
+	tcol_add(&t, "SU type", LEFT, 95);
 	fig_cols(&t, has);
 	for (i = 0; i < n; i++) {
 		int c = 0;
@@ -1530,7 +1564,8 @@ institutions(struct doc *d)
 	}
 	total_row(&t, 2, has, s, "Total");
 	table_draw(d, &t);
-	bar_chart(d, v, n);
+	if (d->institution == NULL)
+		bar_chart(d, v, n);
 	free(v);
 }
 
@@ -1538,6 +1573,14 @@ institutions(struct doc *d)
 static void
 joint_projects(struct doc *d)
 {
+	static const struct coldef cols[] = {
+		{ "Project", LEFT, 0 },
+		{ "Institution", LEFT, 150 },
+		{ "SU type", LEFT, 95 },
+		{ "Share", RIGHT, 0 },
+		{ "SU hours", RIGHT, 0 },
+		{ "Cost", RIGHT, 0 },
+	};
 	struct table t = { .title = "Jointly funded projects" };
 	struct usage **v = moc_xmalloc((nuse + 1) * sizeof(*v));
 	size_t n = 0, i, j;
@@ -1579,12 +1622,7 @@ joint_projects(struct doc *d)
 			v[i]->key = tree_key(p);
 		}
 	qsort(v, n, sizeof(*v), cmp_tree);
-	tcol_add(&t, "Project", LEFT, 0);
-	tcol_add(&t, "Institution", LEFT, 150);
-	tcol_add(&t, "SU type", LEFT, 90);
-	tcol_add(&t, "Share", RIGHT, 0);
-	tcol_add(&t, "SU hours", RIGHT, 0);
-	tcol_add(&t, "Cost", RIGHT, 0);
+	TCOLS(&t, cols);
 	for (i = 0; i < n; i++) {
 		cell[0] = moc_xstrdup(v[i]->path);
 		cell[1] = moc_xstrdup(v[i]->name);
@@ -1646,7 +1684,7 @@ projects(struct doc *d)
 	}
 	present_figs(AX_PROJECT, has, NULL);
 	tcol_add(&t, "Project (path)", LEFT, 0);
-	tcol_add(&t, "SU type", LEFT, 80);
+	tcol_add(&t, "SU type", LEFT, 95);
 	tcol_add(&t, "Scope", LEFT, 40);
 	fig_cols(&t, has);
 	if (split) {
@@ -1667,7 +1705,7 @@ projects(struct doc *d)
 			int cp = u->f[F_COST].present ?
 			    u->f[F_COST].places : 2;
 
-			cell[c++] = fmt_micro(share[i], 2);
+			cell[c++] = fmt_micro(share[i], share_places(share[i]));
 			cell[c++] = u->f[F_SU].present ? fmt_micro(apply_share(
 			    u->f[F_SU].v, share[i], u->f[F_SU].places),
 			    u->f[F_SU].places) : moc_xstrdup("");
@@ -1741,7 +1779,7 @@ users(struct doc *d)
 	present_figs(AX_USER, has, d->institution);
 	tcol_add(&t, "User", LEFT, 0);
 	tcol_add(&t, "Institution", LEFT, 140);
-	tcol_add(&t, "SU type", LEFT, 80);
+	tcol_add(&t, "SU type", LEFT, 95);
 	fig_cols(&t, has);
 	for (i = 0; i < n; i++) {
 		int c = 0;
@@ -1779,7 +1817,7 @@ instances(struct doc *d)
 	}
 	present_figs(AX_INSTANCE, has, NULL);
 	tcol_add(&t, "Instance", LEFT, 0);
-	tcol_add(&t, "SU type", LEFT, 80);
+	tcol_add(&t, "SU type", LEFT, 95);
 	fig_cols(&t, has);
 	for (i = 0; i < n; i++) {
 		cell[0] = xasprintf("%s (%s)", v[i]->name, v[i]->id);
@@ -1795,17 +1833,20 @@ instances(struct doc *d)
 static void
 su_types(struct doc *d)
 {
+	static const struct coldef cols[] = {
+		{ "SU type", LEFT, 0 },
+		{ "Axis", LEFT, 90 },
+		{ "Rate", RIGHT, 0 },
+		{ "SU hours", RIGHT, 0 },
+		{ "Cost", RIGHT, 0 },
+	};
 	struct table t = { .title = "Totals by SU type" };
 	char *cell[24];
 	size_t i, j;
 
 	if (ntot == 0 || d->institution != NULL)
 		return;
-	tcol_add(&t, "SU type", LEFT, 0);
-	tcol_add(&t, "Axis", LEFT, 90);
-	tcol_add(&t, "Rate", RIGHT, 0);
-	tcol_add(&t, "SU hours", RIGHT, 0);
-	tcol_add(&t, "Cost", RIGHT, 0);
+	TCOLS(&t, cols);
 	for (i = 0; i < ntot; i++) {
 		const char *rate = "";
 
@@ -1828,34 +1869,44 @@ su_types(struct doc *d)
 	    "totals of every axis must agree to the hour and to the cent.");
 }
 
+/* Cells of optional texts: an absent one is an empty cell. */
+static void
+text_cells(char **cell, const char *const *text, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		cell[i] = moc_xstrdup(text[i] != NULL ? text[i] : "");
+}
+
 static void
 invoices(struct doc *d)
 {
+	static const struct coldef cols[] = {
+		{ "Project", LEFT, 0 },
+		{ "Manager (PI)", LEFT, 110 },
+		{ "Institution", LEFT, 120 },
+		{ "Code", LEFT, 50 },
+		{ "Month", LEFT, 40 },
+		{ "SU type", LEFT, 95 },
+		{ "SU hours", RIGHT, 0 },
+		{ "Rate", RIGHT, 0 },
+		{ "Cost", RIGHT, 0 },
+	};
 	struct table t = { .title = "Invoice lines" };
 	char *cell[24];
 	size_t i;
 
 	if (ninv == 0 || d->institution != NULL)
 		return;
-	tcol_add(&t, "Project", LEFT, 0);
-	tcol_add(&t, "Manager (PI)", LEFT, 110);
-	tcol_add(&t, "Institution", LEFT, 120);
-	tcol_add(&t, "Code", LEFT, 50);
-	tcol_add(&t, "Month", LEFT, 40);
-	tcol_add(&t, "SU type", LEFT, 80);
-	tcol_add(&t, "SU hours", RIGHT, 0);
-	tcol_add(&t, "Rate", RIGHT, 0);
-	tcol_add(&t, "Cost", RIGHT, 0);
+	TCOLS(&t, cols);
 	for (i = 0; i < ninv; i++) {
 		struct invoice *l = &inv[i];
+		const char *text[] = { l->project ? l->project :
+		    l->project_id, l->pi, l->inst, l->code, l->month,
+		    l->su_type };
 
-		cell[0] = moc_xstrdup(l->project ? l->project :
-		    l->project_id ? l->project_id : "");
-		cell[1] = moc_xstrdup(l->pi ? l->pi : "");
-		cell[2] = moc_xstrdup(l->inst ? l->inst : "");
-		cell[3] = moc_xstrdup(l->code ? l->code : "");
-		cell[4] = moc_xstrdup(l->month ? l->month : "");
-		cell[5] = moc_xstrdup(l->su_type ? l->su_type : "");
+		text_cells(cell, text, 6);
 		cell[6] = fig_cell(&l->su);
 		cell[7] = fig_cell(&l->rate);
 		cell[8] = fig_cell(&l->cost);
@@ -1867,27 +1918,27 @@ invoices(struct doc *d)
 static void
 findings(struct doc *d)
 {
+	static const struct coldef cols[] = {
+		{ "Check", LEFT, 110 },
+		{ "Severity", LEFT, 50 },
+		{ "Subject", LEFT, 150 },
+		{ "Expected", LEFT, 80 },
+		{ "Actual", LEFT, 80 },
+		{ "Detail", LEFT, 0 },
+	};
 	struct table t = { .title = "Consistency findings" };
 	char *cell[24];
 	size_t i;
 
 	if (nfnd == 0 || d->institution != NULL)
 		return;
-	tcol_add(&t, "Check", LEFT, 110);
-	tcol_add(&t, "Severity", LEFT, 50);
-	tcol_add(&t, "Subject", LEFT, 150);
-	tcol_add(&t, "Expected", LEFT, 80);
-	tcol_add(&t, "Actual", LEFT, 80);
-	tcol_add(&t, "Detail", LEFT, 0);
+	TCOLS(&t, cols);
 	for (i = 0; i < nfnd; i++) {
 		struct finding *f = &fnd[i];
+		const char *text[] = { f->check, f->severity, f->subject,
+		    f->expected, f->actual, f->detail };
 
-		cell[0] = moc_xstrdup(f->check ? f->check : "");
-		cell[1] = moc_xstrdup(f->severity ? f->severity : "");
-		cell[2] = moc_xstrdup(f->subject ? f->subject : "");
-		cell[3] = moc_xstrdup(f->expected ? f->expected : "");
-		cell[4] = moc_xstrdup(f->actual ? f->actual : "");
-		cell[5] = moc_xstrdup(f->detail ? f->detail : "");
+		text_cells(cell, text, 6);
 		trow_add(&t, cell);
 	}
 	table_draw(d, &t);
@@ -2122,7 +2173,7 @@ render(const char *inst, const char *inst_name, const char *path)
 	set_info(&d);
 
 	cover(&d);
-	if (meta.seen && has_usage(inst)) {
+	if (has_usage(inst)) {
 		su_types(&d);
 		fresh_page(&d);
 		institutions(&d);
@@ -2189,6 +2240,55 @@ split(const char *dir)
 }
 
 /* ------------------------------------------------------------- control */
+
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * libharu trusts a font file's table directory and can crash on one that
+ * is not a TrueType font, so the tables it reads are looked for first.
+ */
+static void
+check_font(const char *path)
+{
+	static const char *const need[] = {
+		"cmap", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "name"
+	};
+	unsigned char hdr[12], *dir;
+	size_t ntab, i, k, found = 0;
+	struct stat st;
+	FILE *f;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		moc_die_sys(EXIT_USAGE, "font %s", path);
+	if (fstat(fileno(f), &st) == -1 || fread(hdr, 1, 12, f) != 12 ||
+	    (be32(hdr) != 0x00010000 && memcmp(hdr, "true", 4) != 0))
+		moc_die(EXIT_USAGE, "font %s: not a TrueType font", path);
+	ntab = (size_t)hdr[4] << 8 | hdr[5];
+	dir = moc_xmalloc(ntab * 16 + 1);
+	if (ntab == 0 || fread(dir, 16, ntab, f) != ntab)
+		moc_die(EXIT_USAGE, "font %s: truncated table directory", path);
+	for (i = 0; i < ntab; i++) {
+		uint32_t off = be32(dir + 16 * i + 8);
+		uint32_t len = be32(dir + 16 * i + 12);
+
+		if ((uint64_t)off + len > (uint64_t)st.st_size)
+			moc_die(EXIT_USAGE, "font %s: table %.4s runs past the "
+			    "end of the file", path, (char *)dir + 16 * i);
+		for (k = 0; k < sizeof(need) / sizeof(need[0]); k++)
+			if (memcmp(dir + 16 * i, need[k], 4) == 0)
+				found++;
+	}
+	if (found < sizeof(need) / sizeof(need[0]))
+		moc_die(EXIT_USAGE, "font %s: a TrueType table libharu needs "
+		    "is missing", path);
+	free(dir);
+	fclose(f);
+}
 
 static void __attribute__((noreturn))
 usage(void)
@@ -2288,10 +2388,9 @@ main(int argc, char **argv)
 		moc_usage_error("-o and --split-by exclude each other");
 	if (font_path != (const char *)TTF_FONT && !bold_given)
 		bold_font_path = font_path;
-	if (access(font_path, R_OK) == -1)
-		moc_die_sys(EXIT_USAGE, "font %s", font_path);
-	if (access(bold_font_path, R_OK) == -1)
-		moc_die_sys(EXIT_USAGE, "font %s", bold_font_path);
+	check_font(font_path);
+	if (strcmp(bold_font_path, font_path) != 0)
+		check_font(bold_font_path);
 	if (dir != NULL && (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)))
 		moc_usage_error("%s is not a folder", dir);
 	if ((sde = getenv("SOURCE_DATE_EPOCH")) != NULL && *sde != '\0') {

@@ -44,6 +44,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--empty-period", action="store_true")
     ap.add_argument("--instances", action="store_true")
+    ap.add_argument("--flat", action="store_true",
+                    help="every project directly under the root")
     ap.add_argument("--long-name", action="store_true",
                     help="give one project a name far wider than its column")
     a = ap.parse_args()
@@ -76,7 +78,8 @@ def main():
     projs = [{"id": "p0000", "name": "MOC", "parent": None, "depth": 0}]
     for i in range(1, a.projects):
         cand = [p for p in projs if p["depth"] < 5]
-        parent = projs[0] if i <= max(2, a.projects // 10) else rnd.choice(cand)
+        parent = projs[0] if a.flat or i <= max(2, a.projects // 10) \
+            else rnd.choice(cand)
         name = "%s-%d" % (rnd.choice(WORDS), i)
         if a.long_name and i == 3:
             name = ("a-very-long-project-name-that-does-not-fit-in-its-column-"
