@@ -2101,8 +2101,7 @@ notes(struct doc *d)
 	    "which no instance action was recorded, so the state was taken "
 	    "from the 15-minute observations around them. Unknown hours are "
 	    "hours nobody can vouch for: a gap in collection with no action "
-	    "to fill it. They are reported, never guessed, and are not "
-	    "billed.");
+	    "to fill it; they are reported, never guessed.");
 	note(d, "Projects and institutions", "Projects form a tree under one "
 	    "root that stands for the whole cloud; each project is labelled "
 	    "with its path and shows its own usage and the total of its "
