@@ -50,10 +50,19 @@
 
 /* ---------------------------------------------------------------- input */
 
-/* A decimal figure: its text as given and its value in millionths. */
+/*
+ * Exact decimals: a value in units of 10^-18, in 128 bits, so RAM
+ * GiB-hours (tenths of a thousandth and finer), shares and money are all
+ * held exactly and add up without binary floating point.
+ */
+typedef __int128 dec;
+#define DEC_PLACES	18
+#define DEC_ONE		((dec)1000000000000000000LL)
+
+/* A decimal figure: its text as given and its value. */
 struct fig {
 	char	*text;
-	int64_t	 v;
+	dec	 v;
 	int	 places;
 	int	 present;
 };
@@ -133,6 +142,21 @@ static struct {
 	char		*verdict, *checks, *failed;
 } summary;
 
+/* Administrator data: who funds a project, and institutions' names. */
+struct pshare {
+	char		*project, *inst, *from, *to;
+	struct fig	 share;
+};
+
+struct institution {
+	char	*id, *name;
+};
+
+static struct pshare		*pin;
+static size_t			 npin, pin_cap;
+static struct institution	*insts;
+static size_t			 ninsts, insts_cap;
+
 static struct usage	*use;
 static size_t		 nuse, use_cap;
 static struct total	*tot;
@@ -205,11 +229,11 @@ get_str(const struct json_value *rec, const char *key)
 	}
 }
 
-/* "123", "-4.5", "1234.50": at most 6 decimal places, no exponent. */
+/* "123", "-4.5", "1234.50": at most 18 decimal places, no exponent. */
 static int
-dec_parse(const char *s, int64_t *out, int *places)
+dec_parse(const char *s, dec *out, int *places)
 {
-	int64_t v = 0;
+	dec v = 0, scale = DEC_ONE;
 	int neg = 0, np = 0, digits = 0;
 
 	if (*s == '-') {
@@ -217,21 +241,19 @@ dec_parse(const char *s, int64_t *out, int *places)
 		s++;
 	}
 	for (; *s >= '0' && *s <= '9'; s++, digits++) {
-		if (v > (INT64_MAX / 10 - 9) / 1000000)
+		if (digits == 19)	/* 10^19 x 10^18 still fits */
 			return -1;
 		v = v * 10 + (*s - '0');
 	}
 	if (digits == 0)
 		return -1;
-	v *= 1000000;
+	v *= DEC_ONE;
 	if (*s == '.') {
-		int64_t scale = 100000;
-
 		for (s++; *s >= '0' && *s <= '9'; s++, np++) {
-			if (np == 6)
+			if (np == DEC_PLACES)
 				return -1;
-			v += (*s - '0') * scale;
 			scale /= 10;
+			v += (*s - '0') * scale;
 		}
 		if (np == 0)
 			return -1;
@@ -255,7 +277,7 @@ get_fig(const struct json_value *rec, const char *key, struct fig *f)
 		bad_field(key, "expected a number, found %s",
 		    json_type_name(v->type));
 	if (dec_parse(v->u.text, &f->v, &f->places) == -1)
-		bad_field(key, "bad decimal number (at most 6 places): %s",
+		bad_field(key, "bad decimal number (at most 18 places): %s",
 		    shown(v));
 	f->text = moc_xstrdup(v->u.text);
 	f->present = 1;
@@ -333,6 +355,9 @@ read_usage(const struct json_value *rec)
 		u->id = get_str(rec, "user_id");
 	if (u->axis == AX_INSTITUTION && u->id == NULL)
 		u->id = get_str(rec, "institution_id");
+	if (u->id == NULL && u->axis == AX_PROJECT &&
+	    !json_present(json_get(rec, "parent_id")))
+		u->id = moc_xstrdup("");	/* the root: the whole cloud */
 	if (u->id == NULL)
 		bad_field("id", "missing value");
 	u->name = get_str(rec, "name");
@@ -422,6 +447,35 @@ read_finding(const struct json_value *rec)
 }
 
 static void
+read_project_institution(const struct json_value *rec)
+{
+	struct pshare *p;
+
+	GROW(pin, npin, pin_cap);
+	p = &pin[npin++];
+	p->project = need_str(rec, "project_id");
+	p->inst = need_str(rec, "institution_id");
+	p->from = get_str(rec, "valid_from");
+	p->to = get_str(rec, "valid_to");
+	get_fig(rec, "share", &p->share);
+	if (!p->share.present)
+		bad_field("share", "missing value");
+	if (p->share.v < 0 || p->share.v > DEC_ONE)
+		bad_field("share", "not between 0 and 1: %s", p->share.text);
+}
+
+static void
+read_institution(const struct json_value *rec)
+{
+	struct institution *in;
+
+	GROW(insts, ninsts, insts_cap);
+	in = &insts[ninsts++];
+	in->id = need_str(rec, "id");
+	in->name = get_str(rec, "name");
+}
+
+static void
 read_outages(const struct json_value *rec)
 {
 	const struct json_value *a = json_get(rec, "outages");
@@ -500,6 +554,10 @@ read_input(void)
 			read_invoice(rec);
 		else if (strcmp(type, "finding") == 0)
 			read_finding(rec);
+		else if (strcmp(type, "project_institution") == 0)
+			read_project_institution(rec);
+		else if (strcmp(type, "institution") == 0)
+			read_institution(rec);
 		else if (strcmp(type, "check_summary") == 0) {
 			summary.seen = 1;
 			summary.verdict = get_str(rec, "verdict");
@@ -535,24 +593,33 @@ group(const char *text)
 }
 
 static char *
-fmt_micro(int64_t v, int places)
+fmt_dec(dec v, int places)
 {
-	char buf[48], *s;
-	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	uint64_t frac = a % 1000000;
+	char buf[96], *p = buf + sizeof(buf);
+	unsigned __int128 a = v < 0 ? -(unsigned __int128)v :
+	    (unsigned __int128)v;
+	unsigned __int128 ip = a / (unsigned __int128)DEC_ONE;
+	unsigned __int128 frac = a % (unsigned __int128)DEC_ONE;
 	int i;
 
-	s = buf + snprintf(buf, sizeof(buf), "%s%llu", v < 0 ? "-" : "",
-	    (unsigned long long)(a / 1000000));
-	if (places > 0) {
-		*s++ = '.';
-		for (i = 0; i < places; i++) {
-			*s++ = (char)('0' + (frac / 100000) % 10);
-			frac = frac * 10 % 1000000;
-		}
-		*s = '\0';
+	*--p = '\0';
+	if (places > DEC_PLACES)
+		places = DEC_PLACES;
+	for (i = places; i < DEC_PLACES; i++)
+		frac /= 10;
+	for (i = 0; i < places; i++) {
+		*--p = (char)('0' + (int)(frac % 10));
+		frac /= 10;
 	}
-	return group(buf);
+	if (places > 0)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + (int)(ip % 10));
+		ip /= 10;
+	} while (ip != 0);
+	if (v < 0)
+		*--p = '-';
+	return group(p);
 }
 
 static char *
@@ -561,30 +628,33 @@ fig_cell(const struct fig *f)
 	return f->present ? group(f->text) : moc_xstrdup("");
 }
 
-/* v * share, both in millionths, rounded half-up to the given places. */
-static int64_t
-apply_share(int64_t v, int64_t share, int places)
+/*
+ * v x share rounded half-up to the given places.  The product is taken in
+ * two parts so that it cannot overflow: with a share of at most 1 (or a
+ * little more) the remainder's product stays far below 2^127.
+ */
+static dec
+apply_share(dec v, dec share, int places)
 {
-	__int128 p = (__int128)v * share;		/* 1e-12 units */
-	__int128 unit = 1000000;
-	int i;
+	dec q = v / DEC_ONE, r = v % DEC_ONE, p, unit = 1;
+	int i, neg = 0;
 
-	for (i = 0; i < places; i++)
-		unit /= 10;
-	/* unit now in 1e-6 steps; work in 1e-12 for the rounding */
-	unit *= 1000000;
-	if (p >= 0)
-		p = (p + unit / 2) / unit * unit;
-	else
-		p = -((-p + unit / 2) / unit * unit);
-	return (int64_t)(p / 1000000);
+	p = q * share + r * share / DEC_ONE;
+	for (i = places; i < DEC_PLACES; i++)
+		unit *= 10;
+	if (p < 0) {
+		neg = 1;
+		p = -p;
+	}
+	p = (p + unit / 2) / unit * unit;
+	return neg ? -p : p;
 }
 
 /* A share as few places as it needs, but at least two: 0.50, 0.125. */
 static int
-share_places(int64_t v)
+share_places(dec v)
 {
-	int p = 6;
+	int p = DEC_PLACES;
 
 	while (p > 2 && v % 10 == 0) {
 		v /= 10;
@@ -594,7 +664,7 @@ share_places(int64_t v)
 }
 
 struct sum {
-	int64_t	 v;
+	dec	 v;
 	int	 places, present;
 };
 
@@ -1170,7 +1240,7 @@ total_row(struct table *t, int lead, const int *has, struct sum *s,
 	for (f = 0; f < NFIG; f++)
 		if (has[f])
 			cell[n++] = f == F_RATE || !s[f].present ?
-			    moc_xstrdup("") : fmt_micro(s[f].v, s[f].places);
+			    moc_xstrdup("") : fmt_dec(s[f].v, s[f].places);
 	trow_add(t, cell)->bold = 1;
 }
 
@@ -1242,12 +1312,12 @@ select_axis(enum axis axis, size_t *n, int (*cmp)(const void *,
  * 5,000 projects must not scan every record for every row.
  */
 struct fund {
-	const char	*project, *inst;
-	int64_t		 share;
+	const char	*project, *inst, *from;
+	dec		 share;
 };
 
 struct pnode {
-	const char	*id, *parent, *path;
+	const char	*id, *parent, *path, *key;
 };
 
 static struct fund	*fund;
@@ -1261,7 +1331,9 @@ cmp_fund(const void *a, const void *b)
 	const struct fund *x = a, *y = b;
 	int c = strcmp(x->project, y->project);
 
-	return c != 0 ? c : strcmp(x->inst, y->inst);
+	if (c == 0)
+		c = strcmp(x->inst, y->inst);
+	return c != 0 ? c : strcmp(x->from, y->from);
 }
 
 static int
@@ -1278,7 +1350,7 @@ index_funding(void)
 
 	if (fund != NULL || pnode != NULL)
 		return;
-	fund = moc_xmalloc((nuse + 1) * sizeof(*fund));
+	fund = moc_xmalloc((nuse + npin + 1) * sizeof(*fund));
 	pnode = moc_xmalloc((nuse + 1) * sizeof(*pnode));
 	for (i = 0; i < nuse; i++) {
 		struct usage *u = &use[i];
@@ -1290,6 +1362,7 @@ index_funding(void)
 		} else if (u->axis == AX_PROJECT) {
 			pnode[npnode].id = u->id;
 			pnode[npnode].parent = u->parent_id;
+			pnode[npnode].key = u->key;
 			pnode[npnode++].path = u->path;
 			project = u->id;
 			inst = u->inst_id;
@@ -1298,7 +1371,25 @@ index_funding(void)
 			continue;
 		fund[nfund].project = project;
 		fund[nfund].inst = inst;
-		fund[nfund++].share = u->share.present ? u->share.v : 1000000;
+		fund[nfund].from = "";
+		fund[nfund++].share = u->share.present ? u->share.v : DEC_ONE;
+	}
+	/*
+	 * Shares in force during the period (RFC 3339 UTC times compare as
+	 * text); of several for one project and institution the latest
+	 * counts, as share_of takes the last of a sorted run.
+	 */
+	for (i = 0; i < npin; i++) {
+		struct pshare *p = &pin[i];
+
+		if ((p->to != NULL && meta.since != NULL &&
+		    strcmp(p->to, meta.since) <= 0) || (p->from != NULL &&
+		    meta.until != NULL && strcmp(p->from, meta.until) >= 0))
+			continue;
+		fund[nfund].project = p->project;
+		fund[nfund].inst = p->inst;
+		fund[nfund].from = p->from != NULL ? p->from : "";
+		fund[nfund++].share = p->share.v;
 	}
 	qsort(fund, nfund, sizeof(*fund), cmp_fund);
 	qsort(pnode, npnode, sizeof(*pnode), cmp_pnode);
@@ -1348,7 +1439,7 @@ project_node(const char *id)
  * The share (millionths) institution inst holds in a project, or -1.  A
  * project with no shares of its own takes its nearest ancestor's.
  */
-static int64_t
+static dec
 share_of(const char *inst, const char *project)
 {
 	int depth;
@@ -1358,10 +1449,12 @@ share_of(const char *inst, const char *project)
 		const struct pnode *p;
 
 		if (f != NULL) {
+			dec share = -1;
+
 			for (; f < end && strcmp(f->project, project) == 0; f++)
 				if (strcmp(f->inst, inst) == 0)
-					return f->share;
-			return -1;
+					share = f->share;
+			return share;
 		}
 		p = project_node(project);
 		project = p != NULL ? p->parent : NULL;
@@ -1430,8 +1523,8 @@ coverage_text(void)
 
 	if (!meta.slots.present || !meta.complete.present)
 		return moc_xstrdup("not given in the input");
-	slots = meta.slots.v / 1000000;
-	done = meta.complete.v / 1000000;
+	slots = (int64_t)(meta.slots.v / DEC_ONE);
+	done = (int64_t)(meta.complete.v / DEC_ONE);
 	if (slots <= 0)
 		return moc_xstrdup("no 15-minute slots in the period");
 	/* percent with two places, rounded half-up, in integers */
@@ -1567,10 +1660,10 @@ static void
 bar_chart(struct doc *d, struct usage **v, size_t n)
 {
 	const char **name = moc_xmalloc((n + 1) * sizeof(*name));
-	int64_t *val = moc_xcalloc(n + 1, sizeof(*val));
+	dec *val = moc_xcalloc(n + 1, sizeof(*val));
 	size_t i, k = 0;
 	int by_cost = 0, places = 0;
-	int64_t max = 0;
+	dec max = 0;
 	double labw = 200, barw = PAGE_W - 2 * MARGIN - labw - 90;
 
 	for (i = 0; i < n; i++)
@@ -1608,7 +1701,7 @@ bar_chart(struct doc *d, struct usage **v, size_t n)
 		    11);
 		HPDF_Page_Fill(d->page);
 		grey(d, 0);
-		num = fmt_micro(val[i], places);
+		num = fmt_dec(val[i], places);
 		text_at(d, d->reg, 8, MARGIN + labw + len + 5, d->y - 10, num);
 		free(num);
 		d->y -= 16;
@@ -1666,6 +1759,123 @@ institutions(struct doc *d)
 	free(v);
 }
 
+/* The name of an institution, from whatever record gives one. */
+static const char *
+institution_name(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < ninsts; i++)
+		if (strcmp(insts[i].id, id) == 0 && insts[i].name != NULL)
+			return insts[i].name;
+	for (i = 0; i < nuse; i++)
+		if (use[i].axis == AX_INSTITUTION && strcmp(use[i].id, id) == 0)
+			return use[i].name;
+	for (i = 0; i < nuse; i++)
+		if (use[i].inst_id != NULL && use[i].inst_name != NULL &&
+		    strcmp(use[i].inst_id, id) == 0)
+			return use[i].inst_name;
+	return id;
+}
+
+struct jrow {
+	const char	*path, *key, *inst, *su_type;
+	char		*share, *su, *cost;
+	int		 mine;
+};
+
+static int
+cmp_jrow(const void *a, const void *b)
+{
+	const struct jrow *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c == 0)
+		c = strcmp(x->su_type, y->su_type);
+	return c != 0 ? c : strcmp(x->inst, y->inst);
+}
+
+/*
+ * Portions as usage-aggregate wrote them: institution rows with a
+ * project_id.
+ */
+static size_t
+joint_given(struct doc *d, struct jrow *j)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nuse; i++) {
+		struct usage *u = &use[i];
+		const struct pnode *pn;
+
+		if (!is_portion(u) || funders(u->project_id) < 2 ||
+		    (d->institution != NULL &&
+		    share_of(d->institution, u->project_id) < 0))
+			continue;
+		pn = project_node(u->project_id);
+		j[n].path = strcmp(u->path, u->name) != 0 ? u->path :
+		    pn != NULL ? pn->path : u->project_id;
+		j[n].key = strcmp(u->path, u->name) != 0 ? u->key :
+		    pn != NULL ? pn->key : u->project_id;
+		j[n].inst = u->name;
+		j[n].su_type = u->su_type;
+		j[n].share = fig_cell(&u->share);
+		j[n].su = fig_cell(&u->f[F_SU]);
+		j[n].cost = fig_cell(&u->f[F_COST]);
+		j[n++].mine = d->institution != NULL &&
+		    strcmp(u->id, d->institution) == 0;
+	}
+	return n;
+}
+
+/*
+ * Portions worked out here from the funding shares (project_institution
+ * records or project rows' institution_id) and each project's own usage.
+ */
+static size_t
+joint_derived(struct doc *d, struct jrow **jp, size_t *cap)
+{
+	size_t i, n = 0;
+	struct jrow *j = *jp;
+	const struct fund *f, *first;
+
+	for (i = 0; i < nuse; i++) {
+		struct usage *u = &use[i];
+
+		if (u->axis != AX_PROJECT || !u->own || funders(u->id) < 2 ||
+		    (d->institution != NULL &&
+		    share_of(d->institution, u->id) < 0))
+			continue;
+		first = fund_first(u->id);
+		for (f = first; f < fund + nfund &&
+		    strcmp(f->project, u->id) == 0; f++) {
+			int cp = u->f[F_COST].present ? u->f[F_COST].places : 2;
+
+			/* the latest share of each institution only */
+			if (f + 1 < fund + nfund &&
+			    strcmp(f[1].project, u->id) == 0 &&
+			    strcmp(f[1].inst, f->inst) == 0)
+				continue;
+			GROW(j, n, *cap);
+			*jp = j;
+			j[n].path = u->path;
+			j[n].key = u->key;
+			j[n].inst = institution_name(f->inst);
+			j[n].su_type = u->su_type;
+			j[n].share = fmt_dec(f->share, share_places(f->share));
+			j[n].su = u->f[F_SU].present ? fmt_dec(apply_share(
+			    u->f[F_SU].v, f->share, u->f[F_SU].places),
+			    u->f[F_SU].places) : moc_xstrdup("");
+			j[n].cost = u->f[F_COST].present ? fmt_dec(apply_share(
+			    u->f[F_COST].v, f->share, cp), cp) :
+			    moc_xstrdup("");
+			j[n++].mine = d->institution != NULL &&
+			    strcmp(f->inst, d->institution) == 0;
+		}
+	}
+	return n;
+}
+
 /* Projects funded by several institutions and each institution's part. */
 static void
 joint_projects(struct doc *d)
@@ -1679,49 +1889,30 @@ joint_projects(struct doc *d)
 		{ "Cost", RIGHT, 0 },
 	};
 	struct table t = { .title = "Jointly funded projects" };
-	struct usage **v = moc_xmalloc((nuse + 1) * sizeof(*v));
-	size_t n = 0, i;
+	size_t cap = nuse + nfund + 1, n, i;
+	struct jrow *j = moc_xmalloc(cap * sizeof(*j));
 	char *cell[24];
 
-	for (i = 0; i < nuse; i++) {
-		struct usage *u = &use[i];
-
-		if (!is_portion(u) || funders(u->project_id) < 2)
-			continue;
-		if (d->institution == NULL ||
-		    share_of(d->institution, u->project_id) >= 0)
-			v[n++] = u;
-	}
+	n = joint_given(d, j);
+	if (n == 0)
+		n = joint_derived(d, &j, &cap);
 	if (n == 0) {
-		free(v);
+		free(j);
 		return;
 	}
-	for (i = 0; i < n; i++)
-		if (strcmp(v[i]->path, v[i]->name) == 0) {
-			/* portion records may lack a path: take the project's */
-			const struct pnode *pn = project_node(v[i]->project_id);
-			const char *p = pn != NULL ? pn->path :
-			    v[i]->project_id;
-
-			free(v[i]->path);
-			free(v[i]->key);
-			v[i]->path = moc_xstrdup(p);
-			v[i]->key = tree_key(p);
-		}
-	qsort(v, n, sizeof(*v), cmp_tree);
+	qsort(j, n, sizeof(*j), cmp_jrow);
 	TCOLS(&t, cols);
 	for (i = 0; i < n; i++) {
-		cell[0] = moc_xstrdup(v[i]->path);
-		cell[1] = moc_xstrdup(v[i]->name);
-		cell[2] = moc_xstrdup(v[i]->su_type);
-		cell[3] = fig_cell(&v[i]->share);
-		cell[4] = fig_cell(&v[i]->f[F_SU]);
-		cell[5] = fig_cell(&v[i]->f[F_COST]);
-		trow_add(&t, cell)->bold = d->institution != NULL &&
-		    strcmp(v[i]->id, d->institution) == 0;
+		cell[0] = moc_xstrdup(j[i].path);
+		cell[1] = moc_xstrdup(j[i].inst);
+		cell[2] = moc_xstrdup(j[i].su_type);
+		cell[3] = j[i].share;
+		cell[4] = j[i].su;
+		cell[5] = j[i].cost;
+		trow_add(&t, cell)->bold = j[i].mine;
 	}
 	table_draw(d, &t);
-	free(v);
+	free(j);
 }
 
 static int
@@ -1746,14 +1937,13 @@ projects(struct doc *d)
 	struct sum s[NFIG] = {{0}}, ps[NFIG] = {{0}};
 	size_t n, i, k = 0;
 	int has[NFIG], f, split = d->institution != NULL;
-	int64_t *share;
+	dec *share;
 	char *cell[24];
 
 	v = select_axis(AX_PROJECT, &n, cmp_tree);
 	share = moc_xmalloc((n + 1) * sizeof(*share));
 	for (i = 0; i < n; i++) {
-		int64_t sh = split ? share_of(d->institution, v[i]->id) :
-		    1000000;
+		dec sh = split ? share_of(d->institution, v[i]->id) : DEC_ONE;
 
 		if (sh >= 0) {
 			share[k] = sh;
@@ -1792,11 +1982,11 @@ projects(struct doc *d)
 			int cp = u->f[F_COST].present ?
 			    u->f[F_COST].places : 2;
 
-			cell[c++] = fmt_micro(share[i], share_places(share[i]));
-			cell[c++] = u->f[F_SU].present ? fmt_micro(apply_share(
+			cell[c++] = fmt_dec(share[i], share_places(share[i]));
+			cell[c++] = u->f[F_SU].present ? fmt_dec(apply_share(
 			    u->f[F_SU].v, share[i], u->f[F_SU].places),
 			    u->f[F_SU].places) : moc_xstrdup("");
-			cell[c++] = u->f[F_COST].present ? fmt_micro(
+			cell[c++] = u->f[F_COST].present ? fmt_dec(
 			    apply_share(u->f[F_COST].v, share[i], cp), cp) :
 			    moc_xstrdup("");
 			if (u->own) {
@@ -1829,12 +2019,12 @@ projects(struct doc *d)
 		for (f = 0; f < NFIG; f++)
 			if (has[f])
 				c2[c++] = f == F_RATE || !s[f].present ?
-				    moc_xstrdup("") : fmt_micro(s[f].v,
+				    moc_xstrdup("") : fmt_dec(s[f].v,
 				    s[f].places);
 		if (split) {
 			c2[c++] = moc_xstrdup("");
-			c2[c++] = fmt_micro(ps[F_SU].v, ps[F_SU].places);
-			c2[c++] = fmt_micro(ps[F_COST].v, ps[F_COST].places);
+			c2[c++] = fmt_dec(ps[F_SU].v, ps[F_SU].places);
+			c2[c++] = fmt_dec(ps[F_COST].v, ps[F_COST].places);
 		}
 		trow_add(&t, c2)->bold = 1;
 	}

@@ -24,16 +24,16 @@ bad "malformed JSON" "$META\n{\"type\":\"usage\",}\n" \
 bad "truncated stream" "$META\n{\"type\":\"usage\",\"axis\":\"pro" \
     'pdf-render: <stdin>:2: bad JSON at byte 1: invalid character inside string.'
 bad "figure not a number" "$META\n\n{\"type\":\"usage\",\"axis\":\"user\",\"id\":\"u\",\"su_hours\":\"12h\"}\n" \
-    'pdf-render: <stdin>:3: bad decimal number (at most 6 places): "12h" in field "su_hours"'
+    'pdf-render: <stdin>:3: bad decimal number (at most 18 places): "12h" in field "su_hours"'
 bad "figure with an exponent" "{\"type\":\"usage\",\"axis\":\"user\",\"id\":\"u\",\"cost\":1e3}\n" \
-    'pdf-render: <stdin>:1: bad decimal number (at most 6 places): 1e3 in field "cost"'
+    'pdf-render: <stdin>:1: bad decimal number (at most 18 places): 1e3 in field "cost"'
 bad "figure of a wrong type" "{\"type\":\"usage\",\"axis\":\"user\",\"id\":\"u\",\"cost\":{}}\n" \
     'pdf-render: <stdin>:1: expected a number, found object in field "cost"'
-bad "too many places" "{\"type\":\"usage_total\",\"axis\":\"user\",\"cost\":\"0.1234567\"}\n" \
-    'pdf-render: <stdin>:1: bad decimal number (at most 6 places): "0.1234567" in field "cost"'
+bad "too many places" "{\"type\":\"usage_total\",\"axis\":\"user\",\"cost\":\"0.1234567890123456789\"}\n" \
+    'pdf-render: <stdin>:1: bad decimal number (at most 18 places): "0.1234567890123456789" in field "cost"'
 bad "unknown axis" "{\"type\":\"usage\",\"axis\":\"galaxy\",\"id\":\"u\"}\n" \
     'pdf-render: <stdin>:1: unknown axis "galaxy" in field "axis"'
-bad "missing id" "{\"type\":\"usage\",\"axis\":\"project\"}\n" \
+bad "missing id" "{\"type\":\"usage\",\"axis\":\"project\",\"parent_id\":\"p\"}\n" \
     'pdf-render: <stdin>:1: missing value in field "id"'
 bad "bad scope" "{\"type\":\"usage\",\"axis\":\"project\",\"id\":\"p\",\"scope\":\"all\"}\n" \
     'pdf-render: <stdin>:1: expected "own" or "subtree": "all" in field "scope"'

@@ -44,6 +44,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--empty-period", action="store_true")
     ap.add_argument("--instances", action="store_true")
+    ap.add_argument("--admin-shares", action="store_true",
+                    help="funding as institution and project_institution "
+                    "records, not in the summaries")
     ap.add_argument("--flat", action="store_true",
                     help="every project directly under the root")
     ap.add_argument("--long-name", action="store_true",
@@ -190,6 +193,8 @@ def main():
                 r["rate"] = str(RATES[su_type])
                 w(r)
     for inst, p, su_type, share, part in portions:
+        if a.admin_shares:
+            break
         w({"type": "usage", "axis": "institution", "id": inst["id"],
            "name": inst["name"], "project_id": p["id"], "path": p["path"],
            "su_type": su_type, "share": str(share),
@@ -217,12 +222,31 @@ def main():
                      "name": p["name"], "su_type": su_type, "scope": scope,
                      "path": p["path"], "depth": p["depth"],
                      "parent_id": p["parent"]["id"] if p["parent"] else None}
-                if "funding" in p and len(p["funding"]) == 1:
+                if "funding" in p and len(p["funding"]) == 1 and \
+                        not a.admin_shares:
                     r["institution_id"] = p["funding"][0][0]["id"]
                     r["institution_name"] = p["funding"][0][0]["name"]
                     r["share"] = "1"
                 r.update(figs(f, su_type))
                 w(r)
+    if a.admin_shares:
+        for inst in insts:
+            w({"type": "institution", "id": inst["id"], "name": inst["name"],
+               "code": "C-" + inst["id"][-2:]})
+        for p in projs:
+            for inst, share in p.get("funding", []):
+                w({"type": "project_institution",
+                   "id": "%s:%s" % (p["id"], inst["id"]), "project_id": p["id"],
+                   "institution_id": inst["id"], "share": str(share),
+                   "valid_from": "2023-01-01T00:00:00Z", "valid_to": None})
+            if "funding" in p:
+                # a share that ended before the period must not count
+                old = insts[(insts.index(p["funding"][0][0]) + 1) % len(insts)]
+                w({"type": "project_institution",
+                   "id": "%s:%s" % (p["id"], old["id"]), "project_id": p["id"],
+                   "institution_id": old["id"], "share": "1",
+                   "valid_from": "2022-01-01T00:00:00Z",
+                   "valid_to": "2023-01-01T00:00:00Z"})
     for u in users:
         for su_type in RATES:
             if (u["id"], su_type) not in byuser:

@@ -4,18 +4,19 @@
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/pdf-render/lib.sh"
 
-"$PY" "$GEN" --projects 40 --users 30 --institutions 5 --seed 7 >"$T/in.jsonl" || exit 99
-mkdir "$T/out"
+# check_split WHAT: split $T/in.jsonl into $T/out and check every file.
+check_split() {
+rm -rf "$T/out" && mkdir "$T/out"
 pdf-render --split-by institution -d "$T/out" "$T/in.jsonl"
-expect_eq "split exit" "$?" 0
-expect_eq "one file per institution" "$(ls "$T/out" | tr '\n' ' ')" \
+expect_eq "$1: split exit" "$?" 0
+expect_eq "$1: one file per institution" "$(ls "$T/out" | tr '\n' ' ')" \
     "inst-00.pdf inst-01.pdf inst-02.pdf inst-03.pdf inst-04.pdf "
 for f in "$T"/out/*.pdf; do
-	pdf_ok "${f##*/}" "$f"
+	pdf_ok "$1: ${f##*/}" "$f"
 	pdftotext -layout "$f" "${f%.pdf}.txt" 2>/dev/null
 	pdftotext "$f" "${f%.pdf}.raw" 2>/dev/null
 done
-not_blank "inst-01.pdf" "$T/out/inst-01.pdf"
+not_blank "$1: inst-01.pdf" "$T/out/inst-01.pdf"
 
 # Which projects and users each institution should see, from the input.
 if "$PY" - "$T/in.jsonl" "$T/out" <<'PYEOF'
@@ -31,6 +32,10 @@ for r in recs:
         funders.setdefault(r["project_id"], {})[r["id"]] = r["share"]
     elif r["axis"] == "project" and r.get("institution_id"):
         funders.setdefault(r["id"], {})[r["institution_id"]] = r.get("share", "1")
+for r in recs:
+    if r["type"] == "project_institution" and (
+            r["valid_to"] is None or r["valid_to"] > "2024-03-01T05:00:00Z"):
+        funders.setdefault(r["project_id"], {})[r["institution_id"]] = r["share"]
 def share(inst, pid):
     while pid is not None:
         if pid in funders:
@@ -74,10 +79,17 @@ print(checked, "user rows checked")
 sys.exit(bad)
 PYEOF
 then
-	pass "each file holds only its institution's projects and users"
+	pass "$1: each file holds only its institution's projects and users"
 else
-	fail "split files hold the wrong rows"
+	fail "$1: split files hold the wrong rows"
 fi
+}
+
+"$PY" "$GEN" --projects 40 --users 30 --institutions 5 --seed 7 >"$T/in.jsonl" || exit 99
+check_split "shares in the summaries"
+"$PY" "$GEN" --projects 40 --users 30 --institutions 5 --seed 7 --admin-shares \
+    >"$T/in.jsonl" || exit 99
+check_split "shares from project_institution records"
 
 # Usage errors.
 pdf-render --split-by institution "$T/in.jsonl" >/dev/null 2>"$T/err"
