@@ -1829,6 +1829,44 @@ joint_given(struct doc *d, struct jrow *j)
 }
 
 /*
+ * An institution's part of a project as its invoice lines give it, added
+ * over the months of the period: usage-aggregate hands out the rounding
+ * remainders there, so the parts add up to the project to the cent.
+ */
+static int
+invoiced_part(const char *project, const char *inst, const char *su_type,
+    char **su, char **cost)
+{
+	struct sum s = { 0 }, c = { 0 };
+	size_t i;
+
+	for (i = 0; i < ninv; i++) {
+		struct invoice *l = &inv[i];
+
+		if (l->project_id == NULL || l->inst == NULL ||
+		    l->su_type == NULL || strcmp(l->project_id, project) != 0 ||
+		    strcmp(l->inst, inst) != 0 || strcmp(l->su_type, su_type) != 0)
+			continue;
+		sum_add(&s, &l->su);
+		sum_add(&c, &l->cost);
+	}
+	if (!s.present && !c.present)
+		return 0;
+	*su = s.present ? fmt_dec(s.v, s.places) : moc_xstrdup("");
+	*cost = c.present ? fmt_dec(c.v, c.places) : moc_xstrdup("");
+	return 1;
+}
+
+/* A figure times a share, as a cell; blank when the figure is absent. */
+static char *
+shared_cell(const struct fig *f, dec share, int places)
+{
+	if (!f->present)
+		return moc_xstrdup("");
+	return fmt_dec(apply_share(f->v, share, places), places);
+}
+
+/*
  * Portions worked out here from the funding shares (project_institution
  * records or project rows' institution_id) and each project's own usage.
  */
@@ -1863,18 +1901,20 @@ joint_derived(struct doc *d, struct jrow **jp, size_t *cap)
 			j[n].inst = institution_name(f->inst);
 			j[n].su_type = u->su_type;
 			j[n].share = fmt_dec(f->share, share_places(f->share));
-			j[n].su = u->f[F_SU].present ? fmt_dec(apply_share(
-			    u->f[F_SU].v, f->share, u->f[F_SU].places),
-			    u->f[F_SU].places) : moc_xstrdup("");
-			j[n].cost = u->f[F_COST].present ? fmt_dec(apply_share(
-			    u->f[F_COST].v, f->share, cp), cp) :
-			    moc_xstrdup("");
+			if (!invoiced_part(u->id, j[n].inst, u->su_type,
+			    &j[n].su, &j[n].cost)) {
+				j[n].su = shared_cell(&u->f[F_SU], f->share,
+				    u->f[F_SU].places);
+				j[n].cost = shared_cell(&u->f[F_COST], f->share,
+				    cp);
+			}
 			j[n++].mine = d->institution != NULL &&
 			    strcmp(f->inst, d->institution) == 0;
 		}
 	}
 	return n;
 }
+
 
 /* Projects funded by several institutions and each institution's part. */
 static void
@@ -1983,12 +2023,9 @@ projects(struct doc *d)
 			    u->f[F_COST].places : 2;
 
 			cell[c++] = fmt_dec(share[i], share_places(share[i]));
-			cell[c++] = u->f[F_SU].present ? fmt_dec(apply_share(
-			    u->f[F_SU].v, share[i], u->f[F_SU].places),
-			    u->f[F_SU].places) : moc_xstrdup("");
-			cell[c++] = u->f[F_COST].present ? fmt_dec(
-			    apply_share(u->f[F_COST].v, share[i], cp), cp) :
-			    moc_xstrdup("");
+			cell[c++] = shared_cell(&u->f[F_SU], share[i],
+			    u->f[F_SU].places);
+			cell[c++] = shared_cell(&u->f[F_COST], share[i], cp);
 			if (u->own) {
 				ps[F_SU].v += apply_share(u->f[F_SU].v,
 				    share[i], u->f[F_SU].places);

@@ -15,53 +15,7 @@ pdftotext -layout "$T/out.pdf" "$T/layout.txt" 2>/dev/null
 
 # Every figure of the input, grouped in thousands, is a word of the text;
 # so are the sums of the projects' own usage (the report's total row).
-if "$PY" - "$T/in.jsonl" "$T/out.txt" <<'PYEOF'
-import json, sys
-from decimal import Decimal
-FIGS = ["instance_hours", "su_hours", "vcpu_hours", "ram_gib_hours",
-        "disk_gib_hours", "gpu_hours", "volume_gib_hours",
-        "floating_ip_hours", "inferred_hours", "unknown_hours", "rate", "cost"]
-def group(t):
-    t = str(t)
-    neg = t.startswith("-")
-    t = t.lstrip("-")
-    i, _, f = t.partition(".")
-    i = "{:,}".format(int(i))
-    return ("-" if neg else "") + i + ("." + f if f else "")
-words = set(w.strip("()<>") for w in open(sys.argv[2], encoding="utf-8").read().split())
-want, sums = [], {}
-for line in open(sys.argv[1], encoding="utf-8"):
-    r = json.loads(line)
-    t = r["type"]
-    if t == "usage_meta":
-        keys = ["coverage_slots", "coverage_complete_slots", "inferred_hours",
-                "unknown_hours"]
-    elif t == "usage":
-        keys = FIGS + ["share"]
-        if r["axis"] == "project" and r["scope"] == "own":
-            for k in FIGS:
-                if k != "rate" and r.get(k) is not None:
-                    d = Decimal(str(r[k]))
-                    p = max(sums.get(k, (0, 0))[1], -d.as_tuple().exponent)
-                    sums[k] = (sums.get(k, (0, 0))[0] + d, p)
-    elif t in ("usage_total", "invoice_line"):
-        keys = ["su_hours", "cost", "rate"]
-    else:
-        continue
-    want += [(t, k, r[k]) for k in keys if r.get(k) is not None]
-for k, (v, p) in sums.items():
-    want.append(("sum of own project usage", k, "{:.{}f}".format(v, p)))
-missing = [w for w in want if group(w[2]) not in words]
-for m in missing[:20]:
-    print("missing %s %s: %s" % m)
-print("%d figures checked" % len(want))
-sys.exit(1 if missing or len(want) < 500 else 0)
-PYEOF
-then
-	pass "every figure and total is in the text"
-else
-	fail "figures missing from the text"
-fi
+figures_in_text "report" "$T/in.jsonl" "$T/out.txt" 500
 
 
 for name in "Πανεπιστήμιο Κρήτης" "Université de Montréal" "Ирина Петрова" \
