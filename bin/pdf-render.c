@@ -736,6 +736,8 @@ grey(struct doc *d, double g)
 	    (HPDF_REAL)g);
 }
 
+static int	wrap(HPDF_Font, double, const char *, double, int, char **);
+
 static void
 running_head(struct doc *d)
 {
@@ -747,7 +749,14 @@ running_head(struct doc *d)
 	    meta.since ? meta.since : "?", meta.until ? meta.until : "?",
 	    meta.tz ? " " : "", meta.tz ? meta.tz : "");
 	grey(d, 0.4);
-	text_at(d, d->reg, 7, MARGIN, PAGE_H - 24, buf);
+	{
+		char *l[1];
+
+		/* one line, shortened visibly when the names are long */
+		wrap(d->reg, 7, buf, PAGE_W - 2 * MARGIN, 1, l);
+		text_at(d, d->reg, 7, MARGIN, PAGE_H - 24, l[0]);
+		free(l[0]);
+	}
 	HPDF_Page_SetRGBStroke(d->page, 0.7f, 0.7f, 0.7f);
 	HPDF_Page_SetLineWidth(d->page, 0.5f);
 	HPDF_Page_MoveTo(d->page, (HPDF_REAL)MARGIN, (HPDF_REAL)(PAGE_H - 29));
@@ -806,12 +815,17 @@ fit(HPDF_Font font, double size, const char *s, size_t len, double width,
 		n = HPDF_Font_MeasureText(font, (const HPDF_BYTE *)s,
 		    (HPDF_UINT)len, (HPDF_REAL)width, (HPDF_REAL)size, 0, 0,
 		    HPDF_FALSE, &real);
+	if (n > len)
+		n = len;
+	/* never cut a UTF-8 sequence in two */
+	while (n > 0 && n < len && (s[n] & 0xC0) == 0x80)
+		n--;
 	if (n == 0) {	/* not even one character: take one anyway */
 		n = 1;
 		while (n < len && (s[n] & 0xC0) == 0x80)
 			n++;
 	}
-	return n > len ? len : n;
+	return n;
 }
 
 #define ELLIPSIS "\xe2\x80\xa6"
@@ -1571,6 +1585,7 @@ cover(struct doc *d)
 	char *s, when[32];
 	const char *v;
 	size_t i;
+	enum axis ax;
 
 	new_page(d);
 	d->y -= 40;
@@ -1579,9 +1594,9 @@ cover(struct doc *d)
 	d->y -= 40;
 	s = xasprintf("%s%s%s", meta.cloud ? meta.cloud : "Cloud",
 	    d->inst_name ? ": " : "", d->inst_name ? d->inst_name : "");
-	text_at(d, d->reg, 18, MARGIN, d->y - 18, s);
+	para(d, d->reg, 18, 0, s);
 	free(s);
-	d->y -= 44;
+	d->y -= 20;
 	if (!meta.seen && nuse == 0) {
 		para(d, d->bold, 12, 0, "The input held no usage summary: "
 		    "there is nothing to report.");
@@ -1603,18 +1618,15 @@ cover(struct doc *d)
 	s = coverage_text();
 	cover_line(d, "Data coverage", s);
 	free(s);
-	s = xasprintf("%s inferred, %s unknown",
-	    meta.inferred.present ? meta.inferred.text : "?",
-	    meta.unknown.present ? meta.unknown.text : "?");
-	{
-		char *a = meta.inferred.present ? group(meta.inferred.text) :
-		    moc_xstrdup("not given"), *b = meta.unknown.present ?
-		    group(meta.unknown.text) : moc_xstrdup("not given");
-		free(s);
+	if (meta.inferred.present && meta.unknown.present) {
+		char *a = group(meta.inferred.text), *b = group(meta.unknown.text);
+
 		s = xasprintf("%s hours inferred, %s hours unknown", a, b);
 		free(a);
 		free(b);
-	}
+	} else
+		s = moc_xstrdup("inferred and unknown hours not given in the "
+		    "input");
 	cover_line(d, "Gaps", s);
 	free(s);
 	v = verdict();
@@ -1640,10 +1652,14 @@ cover(struct doc *d)
 		return;
 	}
 	/* The bottom line, by SU type, as the aggregate reported it. */
+	for (i = 0; i < ntot; i++)
+		if (tot[i].axis == AX_PROJECT)
+			break;
+	ax = i < ntot ? AX_PROJECT : ntot > 0 ? tot[0].axis : AX_PROJECT;
 	for (i = 0; i < ntot && d->institution == NULL; i++) {
 		char *a, *b;
 
-		if (tot[i].axis != AX_PROJECT)
+		if (tot[i].axis != ax)
 			continue;
 		a = fig_cell(&tot[i].su);
 		b = fig_cell(&tot[i].cost);
@@ -1992,13 +2008,16 @@ projects(struct doc *d)
 	}
 	n = k;
 	if (n == 0) {
-		if (split)
+		if (split) {
+			heading(d, "Projects", 20);
 			para(d, d->reg, BODY_SIZE, 0, "No project is funded by "
 			    "this institution in the period.");
+		}
 		free(v);
 		free(share);
 		return;
 	}
+	fresh_page(d);
 	present_figs(AX_PROJECT, has, NULL);
 	tcol_add(&t, "Project (path)", LEFT, 0);
 	tcol_add(&t, "SU type", LEFT, 95);
@@ -2090,6 +2109,7 @@ users(struct doc *d)
 		free(v);
 		return;
 	}
+	fresh_page(d);
 	present_figs(AX_USER, has, d->institution);
 	tcol_add(&t, "User", LEFT, 0);
 	tcol_add(&t, "Institution", LEFT, 140);
@@ -2491,9 +2511,7 @@ render(const char *inst, const char *inst_name, const char *path)
 		fresh_page(&d);
 		institutions(&d);
 		joint_projects(&d);
-		fresh_page(&d);
 		projects(&d);
-		fresh_page(&d);
 		users(&d);
 		instances(&d);
 		invoices(&d);

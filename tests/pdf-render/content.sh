@@ -79,6 +79,27 @@ expect_eq "-o exit" "$?" 0
 cmp -s "$T/a.pdf" "$T/o/b.pdf" && pass "-o equals stdout" || fail "-o differs from stdout"
 expect_eq "-o leaves one file" "$(ls "$T/o")" "b.pdf"
 
+# Names too long for one line are cut at a character, never inside one,
+# and marked: the running head is a prefix of the whole, then an ellipsis.
+inst="Πανεπιστήμιο Κρήτης — Τμήμα Επιστήμης Υπολογιστών και Μηχανικών Πληροφορικής, Ηράκλειο Κρήτης, Ελλάδα"
+cloud="The Massachusetts Open Cloud production OpenStack deployment in the MGHPCC, Holyoke, Massachusetts"
+printf '{"type":"usage_meta","cloud":"%s","since":"2024-03-01T00:00:00Z","until":"2024-04-01T00:00:00Z","tz":"UTC"}\n{"type":"usage","axis":"institution","id":"x","name":"%s","su_type":"OpenStack CPU","su_hours":"123456789.5","cost":"1604938.27"}\n' \
+    "$cloud" "$inst" >"$T/long.jsonl"
+mkdir "$T/long"
+pdf-render --split-by institution -d "$T/long" "$T/long.jsonl"
+expect_eq "long names: exit" "$?" 0
+head=$(pdftotext -l 1 "$T/long/x.pdf" - 2>/dev/null | head -n 1)
+whole="$cloud usage report for $inst, 2024-03-01T00:00:00Z to 2024-04-01T00:00:00Z UTC"
+case $head in
+*…) cut=${head%…}
+    case $whole in
+    "$cut"*) pass "running head shortened at a character: ...${cut#"${cut%???????}"}…" ;;
+    *) fail "running head is not a prefix of the whole: $head" ;;
+    esac ;;
+*) fail "running head not shortened: $head" ;;
+esac
+expect_grep "long names: figures" "123,456,789.5" "$(pdftotext "$T/long/x.pdf" "$T/long.txt" 2>/dev/null; echo "$T/long.txt")"
+
 # Input on stdin, and from '-'.
 SOURCE_DATE_EPOCH=1711947600 pdf-render - <"$T/in.jsonl" >"$T/c.pdf"
 cmp -s "$T/a.pdf" "$T/c.pdf" && pass "stdin equals file" || fail "stdin differs"
