@@ -119,10 +119,12 @@ printf '%s\n{"type":"instance","id":"i"}\n{"type":"usage","axis":"user","id":"u"
 expect_eq "other record types: exit" "$?" 0
 pdftotext "$T/other.pdf" "$T/other.txt" 2>/dev/null
 expect_grep "other record types: user shown" "12,345.5" "$T/other.txt"
-printf '{"type":"usage","axis":"user","id":"u","name":"Ελένη","su_hours":7}\n' |
+printf '{"type":"usage","axis":"user","id":"u","name":"Ελένη 😀 李小龍","su_hours":7}\n' |
     pdf-render >"$T/nometa.pdf"
 expect_eq "no usage_meta: exit" "$?" 0
 pdftotext "$T/nometa.pdf" "$T/nometa.txt" 2>/dev/null
 expect_grep "no usage_meta: says so" "no usage_meta record" "$T/nometa.txt"
 expect_grep "no usage_meta: user shown" "Ελένη" "$T/nometa.txt"
+expect_grep "no usage_meta: CJK kept in the text" "李小龍" "$T/nometa.txt"
+pdf_ok "emoji and CJK" "$T/nometa.pdf"
 finish
