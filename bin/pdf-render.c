@@ -1508,26 +1508,37 @@ verdict(void)
 	return NULL;
 }
 
+/* A labelled line of the cover; an alarming value is set in red. */
 static void
-cover_line(struct doc *d, const char *label, const char *value)
+cover_line_as(struct doc *d, const char *label, const char *value,
+    int alarm)
 {
+	char *l[MAX_LINES];
+	int n, k;
+
 	need_space(d, 18);
 	grey(d, 0.35);
 	text_at(d, d->reg, 10, MARGIN, d->y - 10, label);
-	grey(d, 0);
-	d->y += 0;
-	{
-		char *l[MAX_LINES];
-		int n = wrap(d->reg, 11, value, PAGE_W - 2 * MARGIN - 170,
-		    MAX_LINES, l), k;
-
-		for (k = 0; k < n; k++) {
-			text_at(d, d->reg, 11, MARGIN + 170, d->y - 10, l[k]);
-			free(l[k]);
-			d->y -= 15;
-		}
+	if (alarm)
+		HPDF_Page_SetRGBFill(d->page, 0.75f, 0.05f, 0.05f);
+	else
+		grey(d, 0);
+	n = wrap(alarm ? d->bold : d->reg, 11, value,
+	    PAGE_W - 2 * MARGIN - 170, MAX_LINES, l);
+	for (k = 0; k < n; k++) {
+		text_at(d, alarm ? d->bold : d->reg, 11, MARGIN + 170,
+		    d->y - 10, l[k]);
+		free(l[k]);
+		d->y -= 15;
 	}
+	grey(d, 0);
 	d->y -= 3;
+}
+
+static void
+cover_line(struct doc *d, const char *label, const char *value)
+{
+	cover_line_as(d, label, value, 0);
 }
 
 static char *
@@ -1636,7 +1647,8 @@ cover(struct doc *d)
 			    summary.checks, summary.failed);
 		else
 			s = moc_xstrdup(v);
-		cover_line(d, "Consistency check", s);
+		/* a failed check must not pass unnoticed on the cover */
+		cover_line_as(d, "Consistency check", s, strcmp(v, "pass"));
 		free(s);
 	} else
 		cover_line(d, "Consistency check", "not run for this input");

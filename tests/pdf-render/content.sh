@@ -100,6 +100,17 @@ case $head in
 esac
 expect_grep "long names: figures" "123,456,789.5" "$(pdftotext "$T/long/x.pdf" "$T/long.txt" 2>/dev/null; echo "$T/long.txt")"
 
+# A failed consistency check: the verdict on the cover, the findings listed.
+"$PY" "$GEN" --findings >"$T/fail.jsonl" || exit 99
+pdf-render "$T/fail.jsonl" >"$T/fail.pdf"
+expect_eq "findings: exit" "$?" 0
+pdftotext "$T/fail.pdf" "$T/fail.txt" 2>/dev/null
+for s in "fail (12 checks, 2 failed)" "Consistency findings" "tenant_usage_hours" \
+    "instance vm-p0001-0" "nova reports 3 hours fewer than the instance actions" \
+    "no collection in this slot"; do
+	expect_grep "findings: '$s'" "$s" "$T/fail.txt"
+done
+
 # Input on stdin, and from '-'.
 SOURCE_DATE_EPOCH=1711947600 pdf-render - <"$T/in.jsonl" >"$T/c.pdf"
 cmp -s "$T/a.pdf" "$T/c.pdf" && pass "stdin equals file" || fail "stdin differs"

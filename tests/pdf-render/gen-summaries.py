@@ -47,6 +47,8 @@ def main():
     ap.add_argument("--admin-shares", action="store_true",
                     help="funding as institution and project_institution "
                     "records, not in the summaries")
+    ap.add_argument("--findings", action="store_true",
+                    help="consistency-check findings and a failed verdict")
     ap.add_argument("--flat", action="store_true",
                     help="every project directly under the root")
     ap.add_argument("--long-name", action="store_true",
@@ -64,7 +66,7 @@ def main():
        "rates_sha256": "3f2a9c1e" * 8, "outages_file": "outages.yaml",
        "charge_stopped": False, "coverage_slots": 2972,
        "coverage_complete_slots": 2951, "inferred_hours": "41",
-       "unknown_hours": 7, "consistency": "pass",
+       "unknown_hours": 7, "consistency": "fail" if a.findings else "pass",
        "outages": [{"from": "2024-03-12T13:00:00Z", "until": "2024-03-12T17:30:00Z",
                     "description": "Storage maintenance (Ceph upgrade)"}]})
     if a.empty_period:
@@ -289,7 +291,15 @@ def main():
                "su_hours": int(f["su_hours"]), "su_type": su_type,
                "rate": str(RATES[su_type]), "cost": fmt(cents(f["cost"])),
                "generated_at": "2024-04-01T06:12:00Z"})
-    w({"type": "check_summary", "verdict": "pass", "checks": 12, "failed": 0,
+    if a.findings:
+        w({"type": "finding", "check": "tenant_usage_hours", "severity": "error",
+           "subject": "instance vm-p0001-0", "expected": 744, "actual": 741,
+           "detail": "nova reports 3 hours fewer than the instance actions"})
+        w({"type": "finding", "check": "coverage", "severity": "warning",
+           "subject": "2024-03-12T13:00:00Z", "expected": "complete run",
+           "actual": "none", "detail": "no collection in this slot"})
+    w({"type": "check_summary", "verdict": "fail" if a.findings else "pass",
+       "checks": 12, "failed": 2 if a.findings else 0,
        "since": "2024-03-01T05:00:00Z", "until": "2024-04-01T04:00:00Z"})
 
 
