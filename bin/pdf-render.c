@@ -1590,33 +1590,13 @@ render_time(char *buf, size_t n)
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The facts a reader checks first: period, freshness, gaps, trust. */
 static void
-cover(struct doc *d)
+cover_facts(struct doc *d)
 {
 	char *s, when[32];
 	const char *v;
-	size_t i;
-	enum axis ax;
 
-	new_page(d);
-	d->y -= 40;
-	text_at(d, d->bold, 26, MARGIN, d->y - 26,
-	    d->inst_name ? "Usage report for an institution" : "Usage report");
-	d->y -= 40;
-	s = xasprintf("%s%s%s", meta.cloud ? meta.cloud : "Cloud",
-	    d->inst_name ? ": " : "", d->inst_name ? d->inst_name : "");
-	para(d, d->reg, 18, 0, s);
-	free(s);
-	d->y -= 20;
-	if (!meta.seen && nuse == 0) {
-		para(d, d->bold, 12, 0, "The input held no usage summary: "
-		    "there is nothing to report.");
-		d->y -= 6;
-	} else if (!meta.seen) {
-		para(d, d->bold, 12, 0, "The input has no usage_meta record: "
-		    "the period, coverage and rates are not known.");
-		d->y -= 6;
-	}
 	s = xasprintf("%s to %s (end excluded), time zone %s",
 	    meta.since ? meta.since : "unknown",
 	    meta.until ? meta.until : "unknown", meta.tz ? meta.tz : "UTC");
@@ -1658,19 +1638,21 @@ cover(struct doc *d)
 	    meta.rates_sha256 ? ")" : "");
 	cover_line(d, "Rates file", s);
 	free(s);
-	d->y -= 10;
-	if ((meta.seen || nuse > 0) && !has_usage(d->institution)) {
-		para(d, d->bold, 12, 0, "No usage was recorded in this period.");
-		return;
-	}
-	/* The bottom line, by SU type, as the aggregate reported it. */
+}
+
+/* The bottom line, by SU type, as the aggregate reported it. */
+static void
+cover_totals(struct doc *d)
+{
+	enum axis ax;
+	size_t i;
+	char *a, *b, *s;
+
 	for (i = 0; i < ntot; i++)
 		if (tot[i].axis == AX_PROJECT)
 			break;
 	ax = i < ntot ? AX_PROJECT : ntot > 0 ? tot[0].axis : AX_PROJECT;
-	for (i = 0; i < ntot && d->institution == NULL; i++) {
-		char *a, *b;
-
+	for (i = 0; i < ntot; i++) {
 		if (tot[i].axis != ax)
 			continue;
 		a = fig_cell(&tot[i].su);
@@ -1681,6 +1663,38 @@ cover(struct doc *d)
 		free(b);
 		free(s);
 	}
+}
+
+static void
+cover(struct doc *d)
+{
+	char *s;
+
+	new_page(d);
+	d->y -= 40;
+	text_at(d, d->bold, 26, MARGIN, d->y - 26,
+	    d->inst_name ? "Usage report for an institution" : "Usage report");
+	d->y -= 40;
+	s = xasprintf("%s%s%s", meta.cloud ? meta.cloud : "Cloud",
+	    d->inst_name ? ": " : "", d->inst_name ? d->inst_name : "");
+	para(d, d->reg, 18, 0, s);
+	free(s);
+	d->y -= 20;
+	if (!meta.seen && nuse == 0) {
+		para(d, d->bold, 12, 0, "The input held no usage summary: "
+		    "there is nothing to report.");
+		d->y -= 6;
+	} else if (!meta.seen) {
+		para(d, d->bold, 12, 0, "The input has no usage_meta record: "
+		    "the period, coverage and rates are not known.");
+		d->y -= 6;
+	}
+	cover_facts(d);
+	d->y -= 10;
+	if ((meta.seen || nuse > 0) && !has_usage(d->institution))
+		para(d, d->bold, 12, 0, "No usage was recorded in this period.");
+	else if (d->institution == NULL)
+		cover_totals(d);
 }
 
 /* Horizontal bars, one per institution, of cost (or SU-hours). */
@@ -1997,34 +2011,99 @@ has_children(struct usage **v, size_t n, size_t i)
 	return 0;
 }
 
-static void
-projects(struct doc *d)
+/*
+ * The project rows of the report, in tree order, with the share each
+ * holds for the institution of a split report (1 otherwise).
+ */
+static struct usage **
+funded_projects(struct doc *d, size_t *np, dec **sharep)
 {
-	struct table t = { .title = "Projects" };
 	struct usage **v;
-	struct sum s[NFIG] = {{0}}, ps[NFIG] = {{0}};
-	size_t n, i, k = 0;
-	int has[NFIG], f, split = d->institution != NULL;
 	dec *share;
-	char *cell[24];
+	size_t n, i, k = 0;
 
 	v = select_axis(AX_PROJECT, &n, cmp_tree);
 	share = moc_xmalloc((n + 1) * sizeof(*share));
 	for (i = 0; i < n; i++) {
-		dec sh = split ? share_of(d->institution, v[i]->id) : DEC_ONE;
+		dec sh = d->institution != NULL ?
+		    share_of(d->institution, v[i]->id) : DEC_ONE;
 
 		if (sh >= 0) {
 			share[k] = sh;
 			v[k++] = v[i];
 		}
 	}
-	n = k;
+	*np = k;
+	*sharep = share;
+	return v;
+}
+
+/* A split report's columns: the share and that share of SU-hours and cost. */
+static void
+share_cells(char **cell, int c, const struct usage *u, dec share,
+    struct sum *ps)
+{
+	int cp = u->f[F_COST].present ? u->f[F_COST].places : 2;
+	int sp = u->f[F_SU].places;
+
+	cell[c++] = fmt_dec(share, share_places(share));
+	cell[c++] = shared_cell(&u->f[F_SU], share, sp);
+	cell[c++] = shared_cell(&u->f[F_COST], share, cp);
+	if (u->own) {
+		ps[F_SU].v += apply_share(u->f[F_SU].v, share, sp);
+		if (sp > ps[F_SU].places)
+			ps[F_SU].places = sp;
+		ps[F_COST].v += apply_share(u->f[F_COST].v, share, cp);
+		ps[F_COST].places = cp;
+	}
+}
+
+static void
+projects_total(struct table *t, const int *has, const struct sum *s,
+    const struct sum *ps, int split)
+{
+	char *cell[24];
+	int c = 0, f;
+
+	cell[c++] = moc_xstrdup(split ? "Total of these projects' own usage" :
+	    "Total (sum of own usage)");
+	cell[c++] = moc_xstrdup("");
+	cell[c++] = moc_xstrdup("");
+	for (f = 0; f < NFIG; f++)
+		if (has[f])
+			cell[c++] = f == F_RATE || !s[f].present ?
+			    moc_xstrdup("") : fmt_dec(s[f].v, s[f].places);
+	if (split) {
+		cell[c++] = moc_xstrdup("");
+		cell[c++] = fmt_dec(ps[F_SU].v, ps[F_SU].places);
+		cell[c++] = fmt_dec(ps[F_COST].v, ps[F_COST].places);
+	}
+	trow_add(t, cell)->bold = 1;
+}
+
+static void
+projects(struct doc *d)
+{
+	static const struct coldef split_cols[] = {
+		{ "Share", RIGHT, 0 },
+		{ "Share of SU hours", RIGHT, 0 },
+		{ "Share of cost", RIGHT, 0 },
+	};
+	struct table t = { .title = "Projects" };
+	struct usage **v;
+	struct sum s[NFIG] = {{0}}, ps[NFIG] = {{0}};
+	size_t n, i;
+	int has[NFIG], f, split = d->institution != NULL;
+	dec *share;
+	char *cell[24];
+
+	v = funded_projects(d, &n, &share);
+	if (n == 0 && split) {
+		heading(d, "Projects", 20);
+		para(d, d->reg, BODY_SIZE, 0, "No project is funded by this "
+		    "institution in the period.");
+	}
 	if (n == 0) {
-		if (split) {
-			heading(d, "Projects", 20);
-			para(d, d->reg, BODY_SIZE, 0, "No project is funded by "
-			    "this institution in the period.");
-		}
 		free(v);
 		free(share);
 		return;
@@ -2035,67 +2114,28 @@ projects(struct doc *d)
 	tcol_add(&t, "SU type", LEFT, 95);
 	tcol_add(&t, "Scope", LEFT, 40);
 	fig_cols(&t, has);
-	if (split) {
-		tcol_add(&t, "Share", RIGHT, 0);
-		tcol_add(&t, "Share of SU hours", RIGHT, 0);
-		tcol_add(&t, "Share of cost", RIGHT, 0);
-	}
+	if (split)
+		TCOLS(&t, split_cols);
 	for (i = 0; i < n; i++) {
 		struct usage *u = v[i];
-		int c = 0, sub = !u->own;
+		int c = 0;
 		struct trow *r;
 
 		cell[c++] = moc_xstrdup(u->path);
 		cell[c++] = moc_xstrdup(u->su_type);
 		cell[c++] = moc_xstrdup(u->own ? "own" : "subtree");
 		c = fig_cells(cell, c, has, u->f);
-		if (split) {
-			int cp = u->f[F_COST].present ?
-			    u->f[F_COST].places : 2;
-
-			cell[c++] = fmt_dec(share[i], share_places(share[i]));
-			cell[c++] = shared_cell(&u->f[F_SU], share[i],
-			    u->f[F_SU].places);
-			cell[c++] = shared_cell(&u->f[F_COST], share[i], cp);
-			if (u->own) {
-				ps[F_SU].v += apply_share(u->f[F_SU].v,
-				    share[i], u->f[F_SU].places);
-				ps[F_SU].places = u->f[F_SU].places >
-				    ps[F_SU].places ? u->f[F_SU].places :
-				    ps[F_SU].places;
-				ps[F_COST].v += apply_share(u->f[F_COST].v,
-				    share[i], cp);
-				ps[F_COST].places = cp;
-			}
-		}
+		if (split)
+			share_cells(cell, c, u, share[i], ps);
 		r = trow_add(&t, cell);
 		r->indent = INDENT_STEP * (u->depth < 12 ? u->depth : 12);
-		r->bold = sub && has_children(v, n, i);
+		r->bold = !u->own && has_children(v, n, i);
 		r->shade = u->depth == 0;
 		if (u->own)
 			for (f = 0; f < NFIG; f++)
 				sum_add(&s[f], &u->f[f]);
 	}
-	{
-		char *c2[24];
-		int c = 0;
-
-		c2[c++] = moc_xstrdup(split ? "Total of these projects' own "
-		    "usage" : "Total (sum of own usage)");
-		c2[c++] = moc_xstrdup("");
-		c2[c++] = moc_xstrdup("");
-		for (f = 0; f < NFIG; f++)
-			if (has[f])
-				c2[c++] = f == F_RATE || !s[f].present ?
-				    moc_xstrdup("") : fmt_dec(s[f].v,
-				    s[f].places);
-		if (split) {
-			c2[c++] = moc_xstrdup("");
-			c2[c++] = fmt_dec(ps[F_SU].v, ps[F_SU].places);
-			c2[c++] = fmt_dec(ps[F_COST].v, ps[F_COST].places);
-		}
-		trow_add(&t, c2)->bold = 1;
-	}
+	projects_total(&t, has, s, ps, split);
 	table_draw(d, &t);
 	free(v);
 	free(share);
