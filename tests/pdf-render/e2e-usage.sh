@@ -36,6 +36,10 @@ pdf-render --split-by institution -d "$T/split" "$T/report.jsonl"
 expect_eq "end to end split" "$?" 0
 expect_eq "end to end split: files" "$(ls "$T/split" | tr '\n' ' ')" "bu.pdf hu.pdf "
 pdftotext "$T/split/hu.pdf" "$T/hu.txt" 2>/dev/null
+pdftotext -layout "$T/split/hu.pdf" "$T/hu.layout" 2>/dev/null
+# Harvard's half of the joint project: 2,112 SU-hours and 27.45 of cost.
+expect_grep "Harvard's share of the joint project" \
+    'Café Joint  *OpenStack CPU  *own .* 27\.45  *0\.50  *1,056  *13\.73$' "$T/hu.layout"
 expect_grep "Harvard's report has its user" "zoe@harvard.edu" "$T/hu.txt"
 expect_grep "Harvard's report has the joint project" "Café Joint" "$T/hu.txt"
 if grep -q -e "irina@bu.edu" -e "Lab Ωmega" "$T/hu.txt"; then
