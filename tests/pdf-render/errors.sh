@@ -22,7 +22,7 @@ bad() {
 bad "malformed JSON" "$META\n{\"type\":\"usage\",}\n" \
     'pdf-render: <stdin>:2: bad JSON at byte 18: invalid object key (must be a string)'
 bad "truncated stream" "$META\n{\"type\":\"usage\",\"axis\":\"pro" \
-    'pdf-render: <stdin>:2: bad JSON at byte 1: invalid character inside string.'
+    'pdf-render: <stdin>:2: bad JSON at byte 28: premature end of input'
 bad "figure not a number" "$META\n\n{\"type\":\"usage\",\"axis\":\"user\",\"id\":\"u\",\"su_hours\":\"12h\"}\n" \
     'pdf-render: <stdin>:3: bad decimal number (at most 18 places): "12h" in field "su_hours"'
 bad "figure with an exponent" "{\"type\":\"usage\",\"axis\":\"user\",\"id\":\"u\",\"cost\":1e3}\n" \
