@@ -247,6 +247,10 @@ state_at(const struct obj *o, int64_t t, int64_t start, int *inferred,
 		*inferred = 1;
 		return r->state;
 	}
+	/* After the last collection nobody can vouch for anything: an action
+	 * log read then says nothing of what came later. */
+	if (M.have_runs && M.ncov > 0 && t >= M.cov_to[M.ncov - 1])
+		return ST_UNKNOWN;
 	if (a != NULL) {
 		/* Gone from complete collections after it was last seen. */
 		if (M.have_runs && o->nruns > 0 &&
