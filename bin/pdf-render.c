@@ -358,9 +358,19 @@ read_usage(const struct json_value *rec)
 	if (u->id == NULL && u->axis == AX_PROJECT &&
 	    !json_present(json_get(rec, "parent_id")))
 		u->id = moc_xstrdup("");	/* the root: the whole cloud */
+	/* Usage no user or institution answers for (a floating IP has no
+	 * user; an unfunded project no institution) is a row of its own. */
+	if (u->id == NULL && (u->axis == AX_USER ||
+	    u->axis == AX_INSTITUTION) && json_get(rec, "id") != NULL &&
+	    json_get(rec, "id")->type == JSON_NULL)
+		u->id = moc_xstrdup("");
 	if (u->id == NULL)
 		bad_field("id", "missing value");
 	u->name = get_str(rec, "name");
+	if (u->name == NULL && *u->id == '\0' && u->axis == AX_USER)
+		u->name = moc_xstrdup("(no user)");
+	if (u->name == NULL && *u->id == '\0' && u->axis == AX_INSTITUTION)
+		u->name = moc_xstrdup("(no institution)");
 	u->su_type = get_str(rec, "su_type");
 	if (u->su_type == NULL)
 		u->su_type = moc_xstrdup("");
