@@ -624,6 +624,7 @@ do_role_assignment(struct page *pg, const struct json_value *it)
 	const char *kind, *scope_id, *actor;
 	char *id;
 	size_t len;
+	int inherited;
 
 	if (project != NULL)
 		kind = "project", scope_id = project;
@@ -646,11 +647,15 @@ do_role_assignment(struct page *pg, const struct json_value *it)
 		return;
 	}
 	actor = user != NULL ? user : group;
+	inherited = json_present(json_get(scope, "OS-INHERIT:inherited_to"));
 	len = strlen(kind) + strlen(scope_id) + strlen(actor) + strlen(role) +
-	    16;
+	    32;
 	id = moc_xmalloc(len);
-	len = (size_t)snprintf(id, len, "%s:%s:%s:%s:%s", kind, scope_id,
-	    user != NULL ? "user" : "group", actor, role);
+	/* An inherited assignment and a direct one of the same role, actor
+	 * and scope are two assignments: the id says which. */
+	len = (size_t)snprintf(id, len, "%s:%s:%s:%s:%s%s", kind, scope_id,
+	    user != NULL ? "user" : "group", actor, role,
+	    inherited ? ":inherited" : "");
 	record_begin(pg, "role_assignment", id, len);
 	free(id);
 	jw_kv_string(&G.out, "role_id", role);
@@ -661,8 +666,7 @@ do_role_assignment(struct page *pg, const struct json_value *it)
 	jw_kv_string(&G.out, "project_id", project);
 	jw_kv_string(&G.out, "domain_id", domain);
 	jw_key(&G.out, "inherited");
-	jw_bool(&G.out, json_present(json_get(scope,
-	    "OS-INHERIT:inherited_to")));
+	jw_bool(&G.out, inherited);
 	record_end();
 }
 
