@@ -840,6 +840,15 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "moc-test-cloud/0.1"
 
+    def setup(self):
+        BaseHTTPRequestHandler.setup(self)
+        # The headers and the body leave in two writes; with Nagle's
+        # algorithm the body then waits for the client's delayed ACK of
+        # the headers (40 ms on Linux) on every reused connection, which
+        # made a keep-alive client look 40 ms slower per request.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY,
+                                   1)
+
     def log_message(self, fmt, *args):
         if self.server.cloud.args.verbose:
             sys.stderr.write("server.py: " + (fmt % args) + "\n")
