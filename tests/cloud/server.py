@@ -930,18 +930,28 @@ class Handler(BaseHTTPRequestHandler):
             return
         target = self.path
         status = "reset"
+        self.logged = None
         try:
             status = self.api(cloud, method, path, q, body, target)
         finally:
-            cloud.record(method, target, status)
+            if self.logged is None:
+                cloud.record(method, target, status)
+
+    def reply(self, status, body, headers=None, fault=None, note=""):
+        """Log the request, then answer it: a client that has read its
+        answer finds its request in the log already."""
+        self.logged = "%d%s" % (status, note)
+        self.server.cloud.record(self.command, self.path, self.logged)
+        self.send(status, body, headers, fault)
+        return self.logged
 
     def api(self, cloud, method, path, q, body, target):
         if path.startswith("/region/"):
             region = path.split("/")[2]
             if region not in (cloud.args.extra_region or []):
-                self.send(404, {"error": {"code": 404, "title": "Not Found",
-                                          "message": "no region " + region}})
-                return "404"
+                return self.reply(404, {"error": {
+                    "code": 404, "title": "Not Found",
+                    "message": "no region " + region}})
             path = path[len("/region/" + region):]
         iface = "public"
         for i in ("internal", "admin"):
@@ -955,8 +965,7 @@ class Handler(BaseHTTPRequestHandler):
             try:
                 self.at = parse_time(at)
             except ValueError:
-                self.send(400, {"error": "bad X-Simulated-Time"})
-                return "400"
+                return self.reply(400, {"error": "bad X-Simulated-Time"})
         is_auth = path.rstrip("/") == "/identity/v3/auth/tokens"
         if not is_auth:
             r = cloud.faults.take("latency", target)
@@ -982,9 +991,9 @@ class Handler(BaseHTTPRequestHandler):
             sys.stderr.write("server.py: %s %s: %r\n" % (method, target, e))
             status, out, headers = 500, {"computeFault": {
                 "code": 500, "message": "test cloud bug: %r" % e}}, {}
-        self.send(status, out, headers, fault)
-        return "%d%s" % (status, {"truncate": " truncated",
-                                  "malformed": " malformed"}.get(fault, ""))
+        return self.reply(status, out, headers, fault, {
+            "truncate": " truncated", "malformed": " malformed"}.get(fault,
+                                                                    ""))
 
     def now(self, cloud):
         """The simulated instant of this request: its X-Simulated-Time
