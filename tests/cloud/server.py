@@ -537,8 +537,8 @@ class TestCloud:
             self.backend = FixtureCloud(base)
             self.sim_now = None
         self.time_lock = threading.Lock()
-        self.view_cache = {}
-        self.view_lock = threading.Lock()
+        self.memo_cache = {}
+        self.memo_lock = threading.RLock()
 
     def now(self):
         if self.sim_now is None:
@@ -672,18 +672,58 @@ class TestCloud:
 
     # -- time-dependent views, cached per simulated instant
 
-    def server_view(self, now):
-        """(rows in nova's order, rows by id) as of now; a collector pages
-        through one instant many times, so the last few are kept."""
-        with self.view_lock:
-            v = self.view_cache.get(now)
-            if v is None:
-                rows = self.backend.servers(now)
-                v = (rows, {r.id: r for r in rows})
-                if len(self.view_cache) > 8:
-                    self.view_cache.clear()
-                self.view_cache[now] = v
+    def memo(self, now, key, build):
+        """build() once per simulated instant and key.  A collector pages
+        through one instant many times, and every page of a listing must
+        cost a slice, not a rebuild of the whole cloud; the views of the
+        last few instants are kept (a test moves the clock, or names an
+        instant per request with X-Simulated-Time).  Nothing handed out
+        here may be changed by its user."""
+        with self.memo_lock:
+            views = self.memo_cache.get(now)
+            if views is None:
+                if len(self.memo_cache) >= 8:
+                    self.memo_cache.clear()
+                views = self.memo_cache[now] = {}
+            v = views.get(key, views)
+            if v is views:
+                v = views[key] = build()
             return v
+
+    def texts(self, now, key):
+        """A cache of items' JSON texts, by item id, for one shape of one
+        listing at one instant: an item is serialized once however many
+        pages and filters show it."""
+        return self.memo(now, ("texts",) + key, dict)
+
+    def server_view(self, now):
+        """(rows in nova's order, rows by id) as of now."""
+        def build():
+            rows = self.backend.servers(now)
+            return Listing(rows, lambda r: r.id)
+        v = self.memo(now, "servers", build)
+        return v.items, v.by_id
+
+    def listing(self, now, key, build, item_key=lambda i: i["id"]):
+        """The Listing build() makes, once per instant and key."""
+        return self.memo(now, key, lambda: Listing(build(), item_key))
+
+
+def filter_servers(rows, dview, no_cs, times, proj):
+    """Nova's server filters.  deleted=true lists only deleted servers;
+    changes-since (and, from 2.66, changes-before) also lists them;
+    otherwise they are hidden."""
+    if dview:
+        rows = [r for r in rows if r.deleted]
+    elif no_cs:
+        rows = [r for r in rows if not r.deleted]
+    if times[0] is not None:
+        rows = [r for r in rows if r.updated >= times[0]]
+    if times[1] is not None:
+        rows = [r for r in rows if r.updated <= times[1]]
+    if proj:
+        rows = [r for r in rows if r.project_id == proj]
+    return rows
 
 
 def domain_matches(given, actual):
@@ -724,20 +764,73 @@ def next_href(url, q, marker):
     return "%s?%s" % (url, urlencode(params))
 
 
-def page_by_marker(items, key, limit, marker, cap, err):
+class Listing:
+    """A listing as the service orders it, with each item's position and
+    the item by its id, so that finding a page's marker is a dict lookup
+    rather than a scan of the whole list."""
+
+    __slots__ = ("items", "pos", "by_id")
+
+    def __init__(self, items, key):
+        self.items = items
+        self.pos = {}
+        self.by_id = {}
+        # Backwards, so the first of equal ids wins as a scan would find.
+        for i in range(len(items) - 1, -1, -1):
+            k = key(items[i])
+            self.pos[k] = i
+            self.by_id[k] = items[i]
+
+    def start_after(self, marker, err):
+        """The index after marker (0 without one)."""
+        if marker is None:
+            return 0
+        i = self.pos.get(marker)
+        if i is None:
+            raise err(marker)
+        return i + 1
+
+
+def page_by_marker(lst, limit, marker, cap, err):
     """(page, more): nova's and cinder's limit/marker paging, where a full
     page means there may be more."""
-    start = 0
-    if marker is not None:
-        for i, it in enumerate(items):
-            if key(it) == marker:
-                start = i + 1
-                break
-        else:
-            raise err("marker [%s] not found" % marker)
+    start = lst.start_after(
+        marker, lambda m: err("marker [%s] not found" % m))
     n = cap if limit is None else min(limit, cap)
-    chunk = items[start:start + n]
+    chunk = lst.items[start:start + n]
     return chunk, len(chunk) == n and n > 0
+
+
+class RawJSON:
+    """A response body already serialized (json.dumps' own spacing)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, text):
+        self.data = text.encode()
+
+
+def list_body(key, texts, rest=()):
+    """The JSON text of {key: [items...], other: value...} from the items'
+    own texts: the same bytes as json.dumps of the whole object."""
+    parts = ['{', json.dumps(key), ': [', ', '.join(texts), ']']
+    for k, v in rest:
+        parts += [', ', json.dumps(k), ': ', json.dumps(v)]
+    parts.append('}')
+    return RawJSON(''.join(parts))
+
+
+def item_texts(cache, items, key, shape):
+    """The JSON text of shape(item) for each item, each made at most once
+    (cache: a dict from texts())."""
+    out = []
+    for it in items:
+        k = key(it)
+        t = cache.get(k)
+        if t is None:
+            t = cache[k] = json.dumps(shape(it))
+        out.append(t)
+    return out
 
 
 # ------------------------------------------------------------ handler
@@ -746,6 +839,15 @@ def page_by_marker(items, key, limit, marker, cap, err):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "moc-test-cloud/0.1"
+
+    def setup(self):
+        BaseHTTPRequestHandler.setup(self)
+        # The headers and the body leave in two writes; with Nagle's
+        # algorithm the body then waits for the client's delayed ACK of
+        # the headers (40 ms on Linux) on every reused connection, which
+        # made a keep-alive client look 40 ms slower per request.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY,
+                                   1)
 
     def log_message(self, fmt, *args):
         if self.server.cloud.args.verbose:
@@ -776,7 +878,10 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(n) if n else b""
 
     def send(self, status, body, headers=None, fault=None):
-        if isinstance(body, (dict, list)):
+        if isinstance(body, RawJSON):
+            data = body.data
+            ctype = "application/json"
+        elif isinstance(body, (dict, list)):
             data = json.dumps(body).encode()
             ctype = "application/json"
         else:
@@ -825,18 +930,28 @@ class Handler(BaseHTTPRequestHandler):
             return
         target = self.path
         status = "reset"
+        self.logged = None
         try:
             status = self.api(cloud, method, path, q, body, target)
         finally:
-            cloud.record(method, target, status)
+            if self.logged is None:
+                cloud.record(method, target, status)
+
+    def reply(self, status, body, headers=None, fault=None, note=""):
+        """Log the request, then answer it: a client that has read its
+        answer finds its request in the log already."""
+        self.logged = "%d%s" % (status, note)
+        self.server.cloud.record(self.command, self.path, self.logged)
+        self.send(status, body, headers, fault)
+        return self.logged
 
     def api(self, cloud, method, path, q, body, target):
         if path.startswith("/region/"):
             region = path.split("/")[2]
             if region not in (cloud.args.extra_region or []):
-                self.send(404, {"error": {"code": 404, "title": "Not Found",
-                                          "message": "no region " + region}})
-                return "404"
+                return self.reply(404, {"error": {
+                    "code": 404, "title": "Not Found",
+                    "message": "no region " + region}})
             path = path[len("/region/" + region):]
         iface = "public"
         for i in ("internal", "admin"):
@@ -850,8 +965,7 @@ class Handler(BaseHTTPRequestHandler):
             try:
                 self.at = parse_time(at)
             except ValueError:
-                self.send(400, {"error": "bad X-Simulated-Time"})
-                return "400"
+                return self.reply(400, {"error": "bad X-Simulated-Time"})
         is_auth = path.rstrip("/") == "/identity/v3/auth/tokens"
         if not is_auth:
             r = cloud.faults.take("latency", target)
@@ -877,9 +991,9 @@ class Handler(BaseHTTPRequestHandler):
             sys.stderr.write("server.py: %s %s: %r\n" % (method, target, e))
             status, out, headers = 500, {"computeFault": {
                 "code": 500, "message": "test cloud bug: %r" % e}}, {}
-        self.send(status, out, headers, fault)
-        return "%d%s" % (status, {"truncate": " truncated",
-                                  "malformed": " malformed"}.get(fault, ""))
+        return self.reply(status, out, headers, fault, {
+            "truncate": " truncated", "malformed": " malformed"}.get(fault,
+                                                                    ""))
 
     def now(self, cloud):
         """The simulated instant of this request: its X-Simulated-Time
@@ -1014,39 +1128,41 @@ class Handler(BaseHTTPRequestHandler):
                                                        "/identity")
         if "?" in self.path:
             url += "?" + self.path.split("?", 1)[1]
+        # Keystone does not page: a list is one body, its items'
+        # text made once per instant and filter.
         if kind == "role_assignments" and len(rest) == 1:
-            items = b.role_assignments(now, truthy(qs_first(
-                q, "include_names")), "effective" in q)
-            items = filter_assignments(items, q)
+            flags = (truthy(qs_first(q, "include_names")), "effective" in q)
+            filters = tuple((n, qs_first(q, n)) for n in ASSIGNMENT_FILTERS)
+            key = ("keystone", kind, flags, filters)
+            build = lambda: filter_assignments(  # noqa: E731
+                b.role_assignments(now, *flags), filters)
         elif kind in ("domains", "projects", "users", "regions", "roles",
                       "groups") and len(rest) <= 2:
-            items = b.keystone_list(kind, now)
-            if kind == "regions":
-                items = items + [{
-                    "id": r, "description": "", "parent_region_id": None,
-                    "links": {"self": "%s/identity/v3/regions/%s"
-                              % (cloud.base, r)}}
-                    for r in cloud.args.extra_region or []]
+            everything = cloud.listing(now, ("keystone", kind), lambda:
+                                       keystone_items(cloud, kind, now))
             if len(rest) == 2:
-                for it in items:
-                    if it["id"] == rest[1]:
-                        if kind == "projects":
-                            it = project_hierarchy(it, items, q)
-                        return 200, {kind[:-1]: it}, {}
-                raise keystone_error(404, "Not Found",
-                                     "Could not find %s: %s."
-                                     % (kind[:-1], rest[1]))
-            for field in ("domain_id", "parent_id", "name", "enabled",
-                          "is_domain"):
-                v = qs_first(q, field)
-                if v is not None:
-                    items = [i for i in items
-                             if str(i.get(field)).lower() == v.lower()]
+                it = everything.by_id.get(rest[1])
+                if it is None:
+                    raise keystone_error(404, "Not Found",
+                                         "Could not find %s: %s."
+                                         % (kind[:-1], rest[1]))
+                if kind == "projects":
+                    it = project_hierarchy(it, everything, q)
+                return 200, {kind[:-1]: it}, {}
+            filters = tuple((f, qs_first(q, f).lower()) for f in (
+                "domain_id", "parent_id", "name", "enabled", "is_domain")
+                if qs_first(q, f) is not None)
+            key = ("keystone", kind, filters)
+            build = lambda: [  # noqa: E731
+                i for i in everything.items
+                if all(str(i.get(f)).lower() == v for f, v in filters)]
         else:
             raise keystone_error(404, "Not Found",
                                  "The resource could not be found.")
-        return 200, {kind: items, "links": {
-            "next": None, "self": url, "previous": None}}, {}
+        text = cloud.memo(now, key, lambda: ", ".join(
+            json.dumps(i) for i in build()))
+        return 200, list_body(kind, [text] if text else [], [("links", {
+            "next": None, "self": url, "previous": None})]), {}
 
     # -- Nova
 
@@ -1084,15 +1200,19 @@ class Handler(BaseHTTPRequestHandler):
                 rest[2] == "os-instance-actions":
             return 200, self.actions(cloud, rest, q, mv, now, limit, marker)
         if rest in (["flavors", "detail"], ["flavors"]):
-            items = b.flavors(now)
             pub = qs_first(q, "is_public", "true").lower()
             if pub in ("true", "1", "yes"):
-                items = [f for f in items if f["os-flavor-access:is_public"]]
+                pub = True
             elif pub in ("false", "0", "no"):
-                items = [f for f in items
-                         if not f["os-flavor-access:is_public"]]
-            chunk, more = page_by_marker(items, lambda f: f["id"], limit,
-                                         marker, NOVA_MAX_LIMIT, bad)
+                pub = False
+            else:
+                pub = None
+            lst = cloud.listing(now, ("flavors", pub), lambda: [
+                f for f in cloud.memo(now, "flavors", lambda: b.flavors(now))
+                if pub is None or
+                bool(f["os-flavor-access:is_public"]) == pub])
+            chunk, more = page_by_marker(lst, limit, marker, NOVA_MAX_LIMIT,
+                                         bad)
             if len(rest) == 2:
                 chunk = [shape_flavor(f, mv) for f in chunk]
             else:
@@ -1104,19 +1224,19 @@ class Handler(BaseHTTPRequestHandler):
                     curl + "/" + "/".join(rest), q, chunk[-1]["id"])}]
             return 200, out
         if len(rest) in (2, 3) and rest[0] == "flavors":
-            for f in b.flavors(now):
-                if f["id"] == rest[1]:
-                    if len(rest) == 2:
-                        return 200, {"flavor": shape_flavor(f, mv)}
-                    if rest[2] == "os-extra_specs":
-                        return 200, {"extra_specs": f.get("extra_specs",
-                                                          {})}
+            f = cloud.listing(now, ("flavors", None), lambda: cloud.memo(
+                now, "flavors", lambda: b.flavors(now))).by_id.get(rest[1])
+            if f is not None and len(rest) == 2:
+                return 200, {"flavor": shape_flavor(f, mv)}
+            if f is not None and rest[2] == "os-extra_specs":
+                return 200, {"extra_specs": f.get("extra_specs", {})}
             raise nova_error(404, "Flavor %s could not be found." % rest[1])
         if rest and rest[0] == "os-simple-tenant-usage" and len(rest) <= 2:
             return 200, self.tenant_usage(cloud, rest, q, mv, now, limit,
                                           marker)
         if rest in (["os-hypervisors", "detail"], ["os-hypervisors"]):
-            hv = [shape_hypervisor(h, mv) for h in b.hypervisors(now)]
+            hv = [shape_hypervisor(h, mv) for h in
+                  cloud.memo(now, "hypervisors", lambda: b.hypervisors(now))]
             if len(rest) == 1:
                 hv = [{"id": h["id"], "hypervisor_hostname":
                        h["hypervisor_hostname"], "state": h["state"],
@@ -1127,49 +1247,45 @@ class Handler(BaseHTTPRequestHandler):
     def server_list(self, cloud, q, mv, now, limit, marker, detail):
         curl = cloud.base + "/compute/v2.1"
         bad = lambda m: nova_error(400, m)  # noqa: E731
-        rows = cloud.server_view(now)[0]
         deleted = qs_first(q, "deleted")
+        dview = deleted is not None and truthy(deleted)
         cs = qs_first(q, "changes-since")
-        # deleted=true lists only deleted servers; changes-since (and,
-        # from 2.66, changes-before) also lists them; otherwise they are
-        # hidden.
-        if deleted is not None and truthy(deleted):
-            rows = [r for r in rows if r.deleted]
-        elif cs is None:
-            rows = [r for r in rows if not r.deleted]
-        for name, keep in (("changes-since", lambda u, t: u >= t),
-                           ("changes-before", lambda u, t: u <= t)):
+        times = []
+        for name in ("changes-since", "changes-before"):
             v = qs_first(q, name)
             if v is None or (name == "changes-before" and mv < (2, 66)):
+                times.append(None)
                 continue
             try:
-                t = parse_time(v)
+                times.append(parse_time(v))
             except ValueError:
                 raise bad("Invalid filter field: %s." % name)
-            rows = [r for r in rows if keep(r.updated, t)]
         all_t = qs_first(q, "all_tenants")
         proj = qs_first(q, "project_id") or qs_first(q, "tenant_id")
-        if proj:
-            rows = [r for r in rows if r.project_id == proj]
-        elif all_t is None or not truthy(all_t):
-            own = cloud.backend.admin_project["id"]
-            rows = [r for r in rows if r.project_id == own]
-        chunk, more = page_by_marker(rows, lambda r: r.id, limit, marker,
-                                     NOVA_MAX_LIMIT, bad)
-        dview = deleted is not None and truthy(deleted)
+        if not proj and (all_t is None or not truthy(all_t)):
+            proj = cloud.backend.admin_project["id"]
+        key = ("servers", dview, cs is None, times[0], times[1], proj)
+        lst = cloud.listing(now, key, lambda: filter_servers(
+            cloud.server_view(now)[0], dview, cs is None, times, proj),
+            lambda r: r.id)
+        chunk, more = page_by_marker(lst, limit, marker, NOVA_MAX_LIMIT, bad)
         if detail:
-            items = [shape_server(r.body, r.flavor_id, mv,
-                                  cloud.base + "/compute", dview)
-                     for r in chunk]
+            texts = item_texts(
+                cloud.texts(now, ("servers", mv, dview)), chunk,
+                lambda r: r.id, lambda r: shape_server(
+                    r.body, r.flavor_id, mv, cloud.base + "/compute",
+                    dview))
         else:
-            items = [{"id": r.id, "name": r.body["name"],
-                      "links": r.body["links"]} for r in chunk]
-        out = {"servers": items}
+            texts = item_texts(
+                cloud.texts(now, ("servers",)), chunk, lambda r: r.id,
+                lambda r: {"id": r.id, "name": r.body["name"],
+                           "links": r.body["links"]})
+        rest = []
         if more:
-            out["servers_links"] = [{"rel": "next", "href": next_href(
+            rest.append(("servers_links", [{"rel": "next", "href": next_href(
                 curl + ("/servers/detail" if detail else "/servers"), q,
-                chunk[-1].id)}]
-        return out
+                chunk[-1].id)}]))
+        return list_body("servers", texts, rest)
 
     def actions(self, cloud, rest, q, mv, now, limit, marker):
         sid = rest[1]
@@ -1189,8 +1305,8 @@ class Handler(BaseHTTPRequestHandler):
                 t = parse_time(cs)
                 acts = [a for a in acts if parse_time(a["updated_at"]) >= t]
             chunk, more = page_by_marker(
-                acts, lambda a: a["request_id"], limit, marker, 1000,
-                lambda m: nova_error(400, m))
+                Listing(acts, lambda a: a["request_id"]), limit, marker,
+                1000, lambda m: nova_error(400, m))
         else:
             chunk, more = acts, False
         out = {"instanceActions": [shape_action(a, mv, False)
@@ -1212,14 +1328,17 @@ class Handler(BaseHTTPRequestHandler):
         if start > end:
             raise bad("Invalid start time. The start time cannot occur "
                       "after the end time.")
-        rows, stop = cloud.backend.usage(start, end, now)
-        if len(rest) == 2:
-            rows = [u for u in rows if u["tenant_id"] == rest[1]]
+        rows, stop = cloud.memo(now, ("usage", start, end),
+                                lambda: cloud.backend.usage(start, end, now))
+        tenant = rest[1] if len(rest) == 2 else None
+        lst = cloud.listing(now, ("usage", start, end, tenant), lambda: [
+            u for u in rows if tenant is None or u["tenant_id"] == tenant],
+            lambda u: u["instance_id"])
         if mv >= (2, 40):
-            chunk, more = page_by_marker(rows, lambda u: u["instance_id"],
-                                         limit, marker, NOVA_MAX_LIMIT, bad)
+            chunk, more = page_by_marker(lst, limit, marker, NOVA_MAX_LIMIT,
+                                         bad)
         else:
-            chunk, more = rows, False
+            chunk, more = lst.items, False
         detailed = len(rest) == 2 or truthy(qs_first(q, "detailed", "0")) \
             and qs_first(q, "detailed") not in ("0", "false", "False")
         tenants = []
@@ -1270,34 +1389,35 @@ class Handler(BaseHTTPRequestHandler):
                         "ports", "security_groups"):
             raise neutron_error(404, "HTTPNotFound",
                                 "The resource could not be found.")
-        items = cloud.backend.neutron_list(name, self.now(cloud))
+        now = self.now(cloud)
+        everything = cloud.listing(now, ("neutron", name), lambda: sorted(
+            cloud.backend.neutron_list(name, now), key=lambda i: i["id"]))
         if len(rest) == 3:
-            for it in items:
-                if it["id"] == rest[2]:
-                    return 200, {name[:-1]: it}, {}
+            it = everything.by_id.get(rest[2])
+            if it is not None:
+                return 200, {name[:-1]: it}, {}
             raise neutron_error(404, "NotFound", "%s %s could not be found."
                                 % (name[:-1], rest[2]))
-        for field in ("project_id", "tenant_id", "network_id", "device_id",
-                      "device_owner", "router_id", "name"):
-            v = q.get(field)
-            if v:
-                items = [i for i in items if i.get(field) in v]
-        items = sorted(items, key=lambda i: i["id"])
+        filters = tuple((field, tuple(q[field])) for field in (
+            "project_id", "tenant_id", "network_id", "device_id",
+            "device_owner", "router_id", "name") if q.get(field))
+        lst = everything
+        if filters:
+            lst = cloud.listing(now, ("neutron", name, filters),
+                                lambda: filter_neutron(everything.items,
+                                                       filters))
+        items = lst.items
         bad = lambda m: neutron_error(400, "BadRequest", m)  # noqa: E731
         limit = int_param(q, "limit", bad)
         marker = qs_first(q, "marker")
         out_name = name
+        texts = cloud.texts(now, ("neutron", name))
+        key = lambda i: i["id"]  # noqa: E731
         if limit is None or limit == 0:
-            return 200, {out_name: items}, {}
-        start = 0
-        if marker is not None:
-            for i, it in enumerate(items):
-                if it["id"] == marker:
-                    start = i + 1
-                    break
-            else:
-                raise neutron_error(404, "NotFound", "Marker %s could not "
-                                    "be found." % marker)
+            return 200, list_body(out_name, item_texts(
+                texts, items, key, lambda i: i)), {}
+        start = lst.start_after(marker, lambda m: neutron_error(
+            404, "NotFound", "Marker %s could not be found." % m))
         chunk = items[start:start + limit]
         more = start + limit < len(items)
         url = "%s/network/v2.0/%s" % (cloud.base, rest[1])
@@ -1312,10 +1432,10 @@ class Handler(BaseHTTPRequestHandler):
                 url, urlencode([("limit", str(limit)),
                                 ("marker", chunk[0]["id"]),
                                 ("page_reverse", "True")]))})
-        out = {out_name: chunk}
-        if links:
-            out[out_name + "_links"] = links
-        return 200, out, {}
+        return 200, list_body(out_name, item_texts(texts, chunk, key,
+                                                   lambda i: i),
+                              [(out_name + "_links", links)] if links
+                              else []), {}
 
     # -- Cinder
 
@@ -1339,11 +1459,11 @@ class Handler(BaseHTTPRequestHandler):
         all_t = truthy(qs_first(q, "all_tenants")) if "all_tenants" in q \
             else False
         if what in (["volumes", "detail"], ["volumes"]):
-            items = b.volumes(now)
+            items = lambda: b.volumes(now)  # noqa: E731
             key = "volumes"
             ptag = "os-vol-tenant-attr:tenant_id"
         elif what in (["snapshots", "detail"], ["snapshots"]):
-            items = b.snapshots(now)
+            items = lambda: b.snapshots(now)  # noqa: E731
             key = "snapshots"
             ptag = "os-extended-snapshot-attributes:project_id"
         elif what == ["types"]:
@@ -1353,39 +1473,30 @@ class Handler(BaseHTTPRequestHandler):
                 raise ApiError(404, {"itemNotFound": {
                     "code": 404, "message": "The resource could not be "
                     "found."}}, hdr)
-            items = b.attachments(now)
+            items = lambda: b.attachments(now)  # noqa: E731
             key = "attachments"
             ptag = "_project_id"
         else:
             raise ApiError(404, {"itemNotFound": {
                 "code": 404, "message": "The resource could not be found."}},
                 hdr)
-        if not all_t:
-            items = [i for i in items if i.get(ptag) == proj]
         pf = qs_first(q, "project_id")
-        if pf:
-            items = [i for i in items if i.get(ptag) == pf]
+        everything = cloud.memo(now, ("cinder", key), items)
+        lst = cloud.listing(now, ("cinder", key, all_t, pf), lambda: [
+            i for i in everything if (all_t or i.get(ptag) == proj) and
+            (not pf or i.get(ptag) == pf)])
         limit = int_param(q, "limit", bad)
         marker = qs_first(q, "marker")
-        chunk, more = page_by_marker(items, lambda i: i["id"], limit,
-                                     marker, CINDER_MAX_LIMIT, bad)
-        if key == "volumes":
-            chunk = [shape_volume(v, mv) for v in chunk]
-            if what == ["volumes"]:
-                chunk = [{"id": v["id"], "name": v["name"],
-                          "links": v["links"]} for v in chunk]
-        elif key == "attachments":
-            chunk = [{k: v for k, v in a.items() if not k.startswith("_")}
-                     for a in chunk]
-            if what == ["attachments"]:
-                chunk = [{"id": a["id"], "volume_id": a["volume_id"],
-                          "instance": a["instance"], "status": a["status"]}
-                         for a in chunk]
-        out = {key: chunk}
+        chunk, more = page_by_marker(lst, limit, marker, CINDER_MAX_LIMIT,
+                                     bad)
+        texts = item_texts(cloud.texts(now, ("cinder", tuple(what), mv)),
+                           chunk, lambda i: i["id"],
+                           lambda i: shape_cinder(i, what, mv))
+        rest = []
         if more:
-            out[key + "_links"] = [{"rel": "next", "href": next_href(
-                url, q, chunk[-1]["id"])}]
-        return 200, out, hdr
+            rest.append((key + "_links", [{"rel": "next", "href": next_href(
+                url, q, chunk[-1]["id"])}]))
+        return 200, list_body(key, texts, rest), hdr
 
     # -- Glance (only what the CLI's server listing looks up)
 
@@ -1400,6 +1511,22 @@ class Handler(BaseHTTPRequestHandler):
                     return 200, i, {}
         raise ApiError(404, "404 Not Found\n\nThe resource could not be "
                        "found.\n\n")
+
+
+def shape_cinder(item, what, mv):
+    """A volume, snapshot or attachment as GET <what> at mv shows it."""
+    if what[0] == "volumes":
+        v = shape_volume(item, mv)
+        if what == ["volumes"]:
+            v = {"id": v["id"], "name": v["name"], "links": v["links"]}
+        return v
+    if what[0] == "attachments":
+        a = {k: v for k, v in item.items() if not k.startswith("_")}
+        if what == ["attachments"]:
+            a = {"id": a["id"], "volume_id": a["volume_id"],
+                 "instance": a["instance"], "status": a["status"]}
+        return a
+    return item
 
 
 def injected_error(rule, path):
@@ -1428,14 +1555,26 @@ def injected_error(rule, path):
     return e
 
 
+def keystone_items(cloud, kind, now):
+    items = cloud.backend.keystone_list(kind, now)
+    if kind == "regions":
+        items = items + [{
+            "id": r, "description": "", "parent_region_id": None,
+            "links": {"self": "%s/identity/v3/regions/%s"
+                      % (cloud.base, r)}}
+            for r in cloud.args.extra_region or []]
+    return items
+
+
 def project_hierarchy(proj, projects, q):
     """Keystone's parents_as_ids and subtree_as_ids: nested id trees, the
-    parents reaching up to the domain, the subtree null when empty."""
+    parents reaching up to the domain, the subtree null when empty
+    (projects: a Listing of every project)."""
     if "parents_as_ids" not in q and "subtree_as_ids" not in q:
         return proj
-    by_id = {p["id"]: p for p in projects}
+    by_id = projects.by_id
     kids = {}
-    for p in projects:
+    for p in projects.items:
         kids.setdefault(p.get("parent_id"), []).append(p["id"])
     out = dict(proj)
     if "parents_as_ids" in q:
@@ -1461,20 +1600,28 @@ def project_hierarchy(proj, projects, q):
     return out
 
 
-def filter_assignments(items, q):
+def filter_neutron(items, filters):
+    """Neutron's field filters: each field one of the values given."""
+    for field, values in filters:
+        items = [i for i in items if i.get(field) in values]
+    return items
+
+
+ASSIGNMENT_FILTERS = ("user.id", "group.id", "role.id", "scope.project.id",
+                      "scope.domain.id")
+
+
+def filter_assignments(items, filters):
+    """filters: (name, value or None) for each of ASSIGNMENT_FILTERS."""
     def get(a, path):
         for p in path:
             if not isinstance(a, dict):
                 return None
             a = a.get(p)
         return a
-    for name, path in (("user.id", ("user", "id")),
-                       ("group.id", ("group", "id")),
-                       ("role.id", ("role", "id")),
-                       ("scope.project.id", ("scope", "project", "id")),
-                       ("scope.domain.id", ("scope", "domain", "id"))):
-        v = qs_first(q, name)
+    for name, v in filters:
         if v is not None:
+            path = tuple(name.split("."))
             items = [a for a in items if get(a, path) == v]
     return items
 
