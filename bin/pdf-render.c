@@ -1328,6 +1328,7 @@ select_axis(enum axis axis, size_t *n, int (*cmp)(const void *,
 struct fund {
 	const char	*project, *inst, *from;
 	dec		 share;
+	const struct usage *part;	/* usage-aggregate's portion row */
 };
 
 struct pnode {
@@ -1385,6 +1386,7 @@ index_funding(void)
 			continue;
 		fund[nfund].project = project;
 		fund[nfund].inst = inst;
+		fund[nfund].part = is_portion(u) ? u : NULL;
 		fund[nfund].from = "";
 		fund[nfund++].share = u->share.present ? u->share.v : DEC_ONE;
 	}
@@ -1402,6 +1404,7 @@ index_funding(void)
 			continue;
 		fund[nfund].project = p->project;
 		fund[nfund].inst = p->inst;
+		fund[nfund].part = NULL;
 		fund[nfund].from = p->from != NULL ? p->from : "";
 		fund[nfund++].share = p->share.v;
 	}
@@ -1474,6 +1477,23 @@ share_of(const char *inst, const char *project)
 		project = p != NULL ? p->parent : NULL;
 	}
 	return -1;
+}
+
+/*
+ * usage-aggregate's part of a project for an institution and SU type:
+ * its figures are the ones invoiced, remainders handed out within the
+ * project, so they are shown as given rather than worked out again.
+ */
+static const struct usage *
+portion_of(const char *project, const char *inst, const char *su_type)
+{
+	const struct fund *f = fund_first(project), *end = fund + nfund;
+
+	for (; f != NULL && f < end && strcmp(f->project, project) == 0; f++)
+		if (f->part != NULL && strcmp(f->inst, inst) == 0 &&
+		    strcmp(f->part->su_type, su_type) == 0)
+			return f->part;
+	return NULL;
 }
 
 /* ------------------------------------------------------------- content */
@@ -2039,13 +2059,31 @@ funded_projects(struct doc *d, size_t *np, dec **sharep)
 }
 
 /* A split report's columns: the share and that share of SU-hours and cost. */
+/* The institution's part of a project's own usage as usage-aggregate
+ * gave it, when it did. */
+static void
+given_share_cells(char **cell, int c, const struct usage *p,
+    struct sum *ps)
+{
+	cell[c++] = fig_cell(&p->share);
+	cell[c++] = fig_cell(&p->f[F_SU]);
+	cell[c++] = fig_cell(&p->f[F_COST]);
+	sum_add(&ps[F_SU], &p->f[F_SU]);
+	sum_add(&ps[F_COST], &p->f[F_COST]);
+}
+
 static void
 share_cells(char **cell, int c, const struct usage *u, dec share,
-    struct sum *ps)
+    const char *inst, struct sum *ps)
 {
 	int cp = u->f[F_COST].present ? u->f[F_COST].places : 2;
 	int sp = u->f[F_SU].places;
+	const struct usage *p;
 
+	if (u->own && (p = portion_of(u->id, inst, u->su_type)) != NULL) {
+		given_share_cells(cell, c, p, ps);
+		return;
+	}
 	cell[c++] = fmt_dec(share, share_places(share));
 	cell[c++] = shared_cell(&u->f[F_SU], share, sp);
 	cell[c++] = shared_cell(&u->f[F_COST], share, cp);
@@ -2055,6 +2093,7 @@ share_cells(char **cell, int c, const struct usage *u, dec share,
 			ps[F_SU].places = sp;
 		ps[F_COST].v += apply_share(u->f[F_COST].v, share, cp);
 		ps[F_COST].places = cp;
+		ps[F_SU].present = ps[F_COST].present = 1;
 	}
 }
 
@@ -2126,7 +2165,7 @@ projects(struct doc *d)
 		cell[c++] = moc_xstrdup(u->own ? "own" : "subtree");
 		c = fig_cells(cell, c, has, u->f);
 		if (split)
-			share_cells(cell, c, u, share[i], ps);
+			share_cells(cell, c, u, share[i], d->institution, ps);
 		r = trow_add(&t, cell);
 		r->indent = INDENT_STEP * (u->depth < 12 ? u->depth : 12);
 		r->bold = !u->own && has_children(v, n, i);
@@ -2359,9 +2398,11 @@ notes(struct doc *d)
 	    "end excluded. Per instance, billable seconds are rounded up to "
 	    "whole hours over the period; SU-hours = hours x service units; "
 	    "cost = rate x SU-hours, rounded half-up to cents. Money is "
-	    "computed in exact decimal arithmetic. A share of a jointly "
-	    "funded project is the project's figure times the share, rounded "
-	    "half-up to the figure's own decimal places.");
+	    "computed in exact decimal arithmetic. A jointly funded project's "
+	    "cost is shared out among its institutions by largest remainder: "
+	    "each part is the project's cost times the share rounded down to "
+	    "the cent, and the cents left go to the largest remainders, so "
+	    "the parts add up to the project's cost exactly.");
 	s = xasprintf("A CPU SU is max(vCPUs, RAM in MiB / 4096), truncated "
 	    "to a whole number. A GPU flavor counts its GPUs, and its SU type "
 	    "comes from its GPU alias (for example OpenStack GPUA100). SU "
