@@ -1388,6 +1388,19 @@ portion_of(const char *project, const char *inst, const char *su_type)
 	return NULL;
 }
 
+/* Whether the summaries give institutions' parts of projects: then the
+ * shares shown are usage-aggregate's, not worked out here. */
+static int
+have_portions(void)
+{
+	size_t i;
+
+	for (i = 0; i < nuse; i++)
+		if (is_portion(&use[i]))
+			return 1;
+	return 0;
+}
+
 /* ------------------------------------------------------------- content */
 
 static char *
@@ -2286,15 +2299,21 @@ notes(struct doc *d)
 	    "is billable only when the rates file says so for the month");
 	note(d, "Billable states", s);
 	free(s);
-	note(d, "Rounding", "Hours are exact seconds inside the period, its "
+	s = xasprintf("Hours are exact seconds inside the period, its "
 	    "end excluded. Per instance, billable seconds are rounded up to "
 	    "whole hours over the period; SU-hours = hours x service units; "
 	    "cost = rate x SU-hours, rounded half-up to cents. Money is "
-	    "computed in exact decimal arithmetic. A jointly funded project's "
-	    "cost is shared out among its institutions by largest remainder: "
-	    "each part is the project's cost times the share rounded down to "
-	    "the cent, and the cents left go to the largest remainders, so "
-	    "the parts add up to the project's cost exactly.");
+	    "computed in exact decimal arithmetic. %s", have_portions() ?
+	    "A jointly funded project's cost is shared out among its "
+	    "institutions by largest remainder: each part is the project's "
+	    "cost times the share rounded down to the cent, and the cents "
+	    "left go to the largest remainders, so the parts add up to the "
+	    "project's cost exactly." :
+	    "A share of a jointly funded project is the project's figure "
+	    "times the share, rounded half-up to the figure's own decimal "
+	    "places.");
+	note(d, "Rounding", s);
+	free(s);
 	s = xasprintf("A CPU SU is max(vCPUs, RAM in MiB / 4096), truncated "
 	    "to a whole number. A GPU flavor counts its GPUs, and its SU type "
 	    "comes from its GPU alias (for example OpenStack GPUA100). SU "

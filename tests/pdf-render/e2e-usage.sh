@@ -40,6 +40,8 @@ expect_grep "end to end: Boston's half of the joint project" \
     'Café Joint .*Boston University .*OpenStack CPU  *0\.5  *1,056  *13\.73$' "$T/r.layout"
 expect_grep "end to end: Harvard's half of the joint project" \
     'Café Joint .*Harvard University .*OpenStack CPU  *0\.5  *1,056  *13\.72$' "$T/r.layout"
+expect_grep "end to end: the rounding note gives usage-aggregate's rule" \
+    "the cents left go to the largest remainders" "$T/r.txt"
 expect_grep "end to end: the joint project's own cost" \
     'Café Joint  *OpenStack CPU  *own .* 27\.45$' "$T/r.layout"
 
