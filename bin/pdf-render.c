@@ -31,6 +31,7 @@
 
 #include <hpdf.h>
 
+#include "decimal.h"
 #include "json.h"
 #include "rec.h"
 #include "util.h"
@@ -50,19 +51,12 @@
 
 /* ---------------------------------------------------------------- input */
 
-/*
- * Exact decimals: a value in units of 10^-18, in 128 bits, so RAM
- * GiB-hours (tenths of a thousandth and finer), shares and money are all
- * held exactly and add up without binary floating point.
- */
-typedef __int128 dec;
-#define DEC_PLACES	18
-#define DEC_ONE		((dec)1000000000000000000LL)
+/* Figures are lib/decimal.h's wide decimals: 18 places in 128 bits. */
 
 /* A decimal figure: its text as given and its value. */
 struct fig {
 	char	*text;
-	dec	 v;
+	dec_wide	 v;
 	int	 places;
 	int	 present;
 };
@@ -229,42 +223,6 @@ get_str(const struct json_value *rec, const char *key)
 	}
 }
 
-/* "123", "-4.5", "1234.50": at most 18 decimal places, no exponent. */
-static int
-dec_parse(const char *s, dec *out, int *places)
-{
-	dec v = 0, scale = DEC_ONE;
-	int neg = 0, np = 0, digits = 0;
-
-	if (*s == '-') {
-		neg = 1;
-		s++;
-	}
-	for (; *s >= '0' && *s <= '9'; s++, digits++) {
-		if (digits == 19)	/* 10^19 x 10^18 still fits */
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	if (digits == 0)
-		return -1;
-	v *= DEC_ONE;
-	if (*s == '.') {
-		for (s++; *s >= '0' && *s <= '9'; s++, np++) {
-			if (np == DEC_PLACES)
-				return -1;
-			scale /= 10;
-			v += (*s - '0') * scale;
-		}
-		if (np == 0)
-			return -1;
-	}
-	if (*s != '\0')
-		return -1;
-	*out = neg ? -v : v;
-	*places = np;
-	return 0;
-}
-
 static void
 get_fig(const struct json_value *rec, const char *key, struct fig *f)
 {
@@ -276,7 +234,7 @@ get_fig(const struct json_value *rec, const char *key, struct fig *f)
 	if (v->type != JSON_NUMBER && v->type != JSON_STRING)
 		bad_field(key, "expected a number, found %s",
 		    json_type_name(v->type));
-	if (dec_parse(v->u.text, &f->v, &f->places) == -1)
+	if (decw_parse(v->u.text, &f->v, &f->places) == -1)
 		bad_field(key, "bad decimal number (at most 18 places): %s",
 		    shown(v));
 	f->text = moc_xstrdup(v->u.text);
@@ -470,7 +428,7 @@ read_project_institution(const struct json_value *rec)
 	get_fig(rec, "share", &p->share);
 	if (!p->share.present)
 		bad_field("share", "missing value");
-	if (p->share.v < 0 || p->share.v > DEC_ONE)
+	if (p->share.v < 0 || p->share.v > DECW_ONE)
 		bad_field("share", "not between 0 and 1: %s", p->share.text);
 }
 
@@ -585,51 +543,20 @@ read_input(void)
 static char *
 group(const char *text)
 {
-	size_t n = strlen(text), ilen, i, o = 0;
-	const char *p = text, *dot;
+	size_t n = strlen(text);
 	char *out = moc_xmalloc(n + n / 3 + 2);
 
-	if (*p == '-')
-		out[o++] = *p++;
-	dot = strchr(p, '.');
-	ilen = dot != NULL ? (size_t)(dot - p) : strlen(p);
-	for (i = 0; i < ilen; i++) {
-		if (i > 0 && (ilen - i) % 3 == 0)
-			out[o++] = ',';
-		out[o++] = p[i];
-	}
-	strcpy(out + o, p + ilen);
+	dec_group(text, out);
 	return out;
 }
 
 static char *
-fmt_dec(dec v, int places)
+fmt_dec(dec_wide v, int places)
 {
-	char buf[96], *p = buf + sizeof(buf);
-	unsigned __int128 a = v < 0 ? -(unsigned __int128)v :
-	    (unsigned __int128)v;
-	unsigned __int128 ip = a / (unsigned __int128)DEC_ONE;
-	unsigned __int128 frac = a % (unsigned __int128)DEC_ONE;
-	int i;
+	char buf[DECW_BUFSIZE];
 
-	*--p = '\0';
-	if (places > DEC_PLACES)
-		places = DEC_PLACES;
-	for (i = places; i < DEC_PLACES; i++)
-		frac /= 10;
-	for (i = 0; i < places; i++) {
-		*--p = (char)('0' + (int)(frac % 10));
-		frac /= 10;
-	}
-	if (places > 0)
-		*--p = '.';
-	do {
-		*--p = (char)('0' + (int)(ip % 10));
-		ip /= 10;
-	} while (ip != 0);
-	if (v < 0)
-		*--p = '-';
-	return group(p);
+	decw_format(v, places, 1, buf);
+	return moc_xstrdup(buf);
 }
 
 static char *
@@ -638,43 +565,8 @@ fig_cell(const struct fig *f)
 	return f->present ? group(f->text) : moc_xstrdup("");
 }
 
-/*
- * v x share rounded half-up to the given places.  The product is taken in
- * two parts so that it cannot overflow: with a share of at most 1 (or a
- * little more) the remainder's product stays far below 2^127.
- */
-static dec
-apply_share(dec v, dec share, int places)
-{
-	dec q = v / DEC_ONE, r = v % DEC_ONE, p, unit = 1;
-	int i, neg = 0;
-
-	p = q * share + r * share / DEC_ONE;
-	for (i = places; i < DEC_PLACES; i++)
-		unit *= 10;
-	if (p < 0) {
-		neg = 1;
-		p = -p;
-	}
-	p = (p + unit / 2) / unit * unit;
-	return neg ? -p : p;
-}
-
-/* A share as few places as it needs, but at least two: 0.50, 0.125. */
-static int
-share_places(dec v)
-{
-	int p = DEC_PLACES;
-
-	while (p > 2 && v % 10 == 0) {
-		v /= 10;
-		p--;
-	}
-	return p;
-}
-
 struct sum {
-	dec	 v;
+	dec_wide	 v;
 	int	 places, present;
 };
 
@@ -1337,7 +1229,8 @@ select_axis(enum axis axis, size_t *n, int (*cmp)(const void *,
  */
 struct fund {
 	const char	*project, *inst, *from;
-	dec		 share;
+	dec_wide	 share;
+	const struct usage *part;	/* usage-aggregate's portion row */
 };
 
 struct pnode {
@@ -1395,8 +1288,9 @@ index_funding(void)
 			continue;
 		fund[nfund].project = project;
 		fund[nfund].inst = inst;
+		fund[nfund].part = is_portion(u) ? u : NULL;
 		fund[nfund].from = "";
-		fund[nfund++].share = u->share.present ? u->share.v : DEC_ONE;
+		fund[nfund++].share = u->share.present ? u->share.v : DECW_ONE;
 	}
 	/*
 	 * Shares in force during the period (RFC 3339 UTC times compare as
@@ -1412,6 +1306,7 @@ index_funding(void)
 			continue;
 		fund[nfund].project = p->project;
 		fund[nfund].inst = p->inst;
+		fund[nfund].part = NULL;
 		fund[nfund].from = p->from != NULL ? p->from : "";
 		fund[nfund++].share = p->share.v;
 	}
@@ -1463,7 +1358,7 @@ project_node(const char *id)
  * The share (millionths) institution inst holds in a project, or -1.  A
  * project with no shares of its own takes its nearest ancestor's.
  */
-static dec
+static dec_wide
 share_of(const char *inst, const char *project)
 {
 	int depth;
@@ -1473,7 +1368,7 @@ share_of(const char *inst, const char *project)
 		const struct pnode *p;
 
 		if (f != NULL) {
-			dec share = -1;
+			dec_wide share = -1;
 
 			for (; f < end && strcmp(f->project, project) == 0; f++)
 				if (strcmp(f->inst, inst) == 0)
@@ -1484,6 +1379,36 @@ share_of(const char *inst, const char *project)
 		project = p != NULL ? p->parent : NULL;
 	}
 	return -1;
+}
+
+/*
+ * usage-aggregate's part of a project for an institution and SU type:
+ * its figures are the ones invoiced, remainders handed out within the
+ * project, so they are shown as given rather than worked out again.
+ */
+static const struct usage *
+portion_of(const char *project, const char *inst, const char *su_type)
+{
+	const struct fund *f = fund_first(project), *end = fund + nfund;
+
+	for (; f != NULL && f < end && strcmp(f->project, project) == 0; f++)
+		if (f->part != NULL && strcmp(f->inst, inst) == 0 &&
+		    strcmp(f->part->su_type, su_type) == 0)
+			return f->part;
+	return NULL;
+}
+
+/* Whether the summaries give institutions' parts of projects: then the
+ * shares shown are usage-aggregate's, not worked out here. */
+static int
+have_portions(void)
+{
+	size_t i;
+
+	for (i = 0; i < nuse; i++)
+		if (is_portion(&use[i]))
+			return 1;
+	return 0;
 }
 
 /* ------------------------------------------------------------- content */
@@ -1558,8 +1483,8 @@ coverage_text(void)
 
 	if (!meta.slots.present || !meta.complete.present)
 		return moc_xstrdup("not given in the input");
-	slots = (int64_t)(meta.slots.v / DEC_ONE);
-	done = (int64_t)(meta.complete.v / DEC_ONE);
+	slots = (int64_t)(meta.slots.v / DECW_ONE);
+	done = (int64_t)(meta.complete.v / DECW_ONE);
 	if (slots <= 0)
 		return moc_xstrdup("no 15-minute slots in the period");
 	/* percent with two places, rounded half-up, in integers */
@@ -1712,10 +1637,10 @@ static void
 bar_chart(struct doc *d, struct usage **v, size_t n)
 {
 	const char **name = moc_xmalloc((n + 1) * sizeof(*name));
-	dec *val = moc_xcalloc(n + 1, sizeof(*val));
+	dec_wide *val = moc_xcalloc(n + 1, sizeof(*val));
 	size_t i, k = 0;
 	int by_cost = 0, places = 0;
-	dec max = 0;
+	dec_wide max = 0;
 	double labw = 200, barw = PAGE_W - 2 * MARGIN - labw - 90;
 
 	for (i = 0; i < n; i++)
@@ -1911,11 +1836,11 @@ invoiced_part(const char *project, const char *inst, const char *su_type,
 
 /* A figure times a share, as a cell; blank when the figure is absent. */
 static char *
-shared_cell(const struct fig *f, dec share, int places)
+shared_cell(const struct fig *f, dec_wide share, int places)
 {
 	if (!f->present)
 		return moc_xstrdup("");
-	return fmt_dec(apply_share(f->v, share, places), places);
+	return fmt_dec(decw_mul_round(f->v, share, places), places);
 }
 
 /*
@@ -1952,7 +1877,7 @@ joint_derived(struct doc *d, struct jrow **jp, size_t *cap)
 			j[n].key = u->key;
 			j[n].inst = institution_name(f->inst);
 			j[n].su_type = u->su_type;
-			j[n].share = fmt_dec(f->share, share_places(f->share));
+			j[n].share = fmt_dec(f->share, decw_places(f->share, 2));
 			if (!invoiced_part(u->id, j[n].inst, u->su_type,
 			    &j[n].su, &j[n].cost)) {
 				j[n].su = shared_cell(&u->f[F_SU], f->share,
@@ -2026,17 +1951,17 @@ has_children(struct usage **v, size_t n, size_t i)
  * holds for the institution of a split report (1 otherwise).
  */
 static struct usage **
-funded_projects(struct doc *d, size_t *np, dec **sharep)
+funded_projects(struct doc *d, size_t *np, dec_wide **sharep)
 {
 	struct usage **v;
-	dec *share;
+	dec_wide *share;
 	size_t n, i, k = 0;
 
 	v = select_axis(AX_PROJECT, &n, cmp_tree);
 	share = moc_xmalloc((n + 1) * sizeof(*share));
 	for (i = 0; i < n; i++) {
-		dec sh = d->institution != NULL ?
-		    share_of(d->institution, v[i]->id) : DEC_ONE;
+		dec_wide sh = d->institution != NULL ?
+		    share_of(d->institution, v[i]->id) : DECW_ONE;
 
 		if (sh >= 0) {
 			share[k] = sh;
@@ -2049,22 +1974,41 @@ funded_projects(struct doc *d, size_t *np, dec **sharep)
 }
 
 /* A split report's columns: the share and that share of SU-hours and cost. */
+/* The institution's part of a project's own usage as usage-aggregate
+ * gave it, when it did. */
 static void
-share_cells(char **cell, int c, const struct usage *u, dec share,
+given_share_cells(char **cell, int c, const struct usage *p,
     struct sum *ps)
+{
+	cell[c++] = fig_cell(&p->share);
+	cell[c++] = fig_cell(&p->f[F_SU]);
+	cell[c++] = fig_cell(&p->f[F_COST]);
+	sum_add(&ps[F_SU], &p->f[F_SU]);
+	sum_add(&ps[F_COST], &p->f[F_COST]);
+}
+
+static void
+share_cells(char **cell, int c, const struct usage *u, dec_wide share,
+    const char *inst, struct sum *ps)
 {
 	int cp = u->f[F_COST].present ? u->f[F_COST].places : 2;
 	int sp = u->f[F_SU].places;
+	const struct usage *p;
 
-	cell[c++] = fmt_dec(share, share_places(share));
+	if (u->own && (p = portion_of(u->id, inst, u->su_type)) != NULL) {
+		given_share_cells(cell, c, p, ps);
+		return;
+	}
+	cell[c++] = fmt_dec(share, decw_places(share, 2));
 	cell[c++] = shared_cell(&u->f[F_SU], share, sp);
 	cell[c++] = shared_cell(&u->f[F_COST], share, cp);
 	if (u->own) {
-		ps[F_SU].v += apply_share(u->f[F_SU].v, share, sp);
+		ps[F_SU].v += decw_mul_round(u->f[F_SU].v, share, sp);
 		if (sp > ps[F_SU].places)
 			ps[F_SU].places = sp;
-		ps[F_COST].v += apply_share(u->f[F_COST].v, share, cp);
+		ps[F_COST].v += decw_mul_round(u->f[F_COST].v, share, cp);
 		ps[F_COST].places = cp;
+		ps[F_SU].present = ps[F_COST].present = 1;
 	}
 }
 
@@ -2104,7 +2048,7 @@ projects(struct doc *d)
 	struct sum s[NFIG] = {{0}}, ps[NFIG] = {{0}};
 	size_t n, i;
 	int has[NFIG], f, split = d->institution != NULL;
-	dec *share;
+	dec_wide *share;
 	char *cell[24];
 
 	v = funded_projects(d, &n, &share);
@@ -2136,7 +2080,7 @@ projects(struct doc *d)
 		cell[c++] = moc_xstrdup(u->own ? "own" : "subtree");
 		c = fig_cells(cell, c, has, u->f);
 		if (split)
-			share_cells(cell, c, u, share[i], ps);
+			share_cells(cell, c, u, share[i], d->institution, ps);
 		r = trow_add(&t, cell);
 		r->indent = INDENT_STEP * (u->depth < 12 ? u->depth : 12);
 		r->bold = !u->own && has_children(v, n, i);
@@ -2365,13 +2309,21 @@ notes(struct doc *d)
 	    "is billable only when the rates file says so for the month");
 	note(d, "Billable states", s);
 	free(s);
-	note(d, "Rounding", "Hours are exact seconds inside the period, its "
+	s = xasprintf("Hours are exact seconds inside the period, its "
 	    "end excluded. Per instance, billable seconds are rounded up to "
 	    "whole hours over the period; SU-hours = hours x service units; "
 	    "cost = rate x SU-hours, rounded half-up to cents. Money is "
-	    "computed in exact decimal arithmetic. A share of a jointly "
-	    "funded project is the project's figure times the share, rounded "
-	    "half-up to the figure's own decimal places.");
+	    "computed in exact decimal arithmetic. %s", have_portions() ?
+	    "A jointly funded project's cost is shared out among its "
+	    "institutions by largest remainder: each part is the project's "
+	    "cost times the share rounded down to the cent, and the cents "
+	    "left go to the largest remainders, so the parts add up to the "
+	    "project's cost exactly." :
+	    "A share of a jointly funded project is the project's figure "
+	    "times the share, rounded half-up to the figure's own decimal "
+	    "places.");
+	note(d, "Rounding", s);
+	free(s);
 	s = xasprintf("A CPU SU is max(vCPUs, RAM in MiB / 4096), truncated "
 	    "to a whole number. A GPU flavor counts its GPUs, and its SU type "
 	    "comes from its GPU alias (for example OpenStack GPUA100). SU "

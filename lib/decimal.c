@@ -194,3 +194,128 @@ dec_format_ratio(int64_t num, int64_t den, int places, char buf[DEC_BUFSIZE])
 	snprintf(buf, DEC_BUFSIZE, "%s%llu%s%s", neg ? "-" : "",
 	    (unsigned long long)ip, k ? "." : "", frac);
 }
+
+/* --- wide decimals ---------------------------------------------------- */
+
+int
+decw_parse(const char *s, dec_wide *out, int *places)
+{
+	dec_wide v = 0, scale = DECW_ONE;
+	int neg = 0, np = 0, digits = 0;
+
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		if (digits == 19)	/* 10^19 x 10^18 still fits */
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (digits == 0)
+		return -1;
+	v *= DECW_ONE;
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++, np++) {
+			if (np == DECW_PLACES)
+				return -1;
+			scale /= 10;
+			v += (*s - '0') * scale;
+		}
+		if (np == 0)
+			return -1;
+	}
+	if (*s != '\0')
+		return -1;
+	*out = neg ? -v : v;
+	*places = np;
+	return 0;
+}
+
+void
+dec_group(const char *text, char *out)
+{
+	size_t ilen, i, o = 0;
+	const char *p = text, *dot;
+
+	if (*p == '-')
+		out[o++] = *p++;
+	dot = strchr(p, '.');
+	ilen = dot != NULL ? (size_t)(dot - p) : strlen(p);
+	for (i = 0; i < ilen; i++) {
+		if (i > 0 && (ilen - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = p[i];
+	}
+	strcpy(out + o, p + ilen);
+}
+
+void
+decw_format(dec_wide v, int places, int grouped, char buf[DECW_BUFSIZE])
+{
+	char tmp[DECW_BUFSIZE], *p = tmp + sizeof(tmp);
+	unsigned __int128 a = v < 0 ? -(unsigned __int128)v :
+	    (unsigned __int128)v;
+	unsigned __int128 ip = a / (unsigned __int128)DECW_ONE;
+	unsigned __int128 frac = a % (unsigned __int128)DECW_ONE;
+	int i;
+
+	*--p = '\0';
+	if (places > DECW_PLACES)
+		places = DECW_PLACES;
+	if (places < 0)
+		places = 0;
+	for (i = places; i < DECW_PLACES; i++)
+		frac /= 10;
+	for (i = 0; i < places; i++) {
+		*--p = (char)('0' + (int)(frac % 10));
+		frac /= 10;
+	}
+	if (places > 0)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + (int)(ip % 10));
+		ip /= 10;
+	} while (ip != 0);
+	if (v < 0)
+		*--p = '-';
+	/* 40 digits, 13 separators, a sign and a point fit in 64. */
+	if (grouped)
+		dec_group(p, buf);
+	else
+		strcpy(buf, p);
+}
+
+/*
+ * The product is taken in two parts so that it cannot overflow: with a
+ * factor of at most 1 (or a little more) the remainder's product stays
+ * far below 2^127.
+ */
+dec_wide
+decw_mul_round(dec_wide v, dec_wide f, int places)
+{
+	dec_wide q = v / DECW_ONE, r = v % DECW_ONE, p, unit = 1;
+	int i, neg = 0;
+
+	p = q * f + r * f / DECW_ONE;
+	for (i = places; i < DECW_PLACES; i++)
+		unit *= 10;
+	if (p < 0) {
+		neg = 1;
+		p = -p;
+	}
+	p = (p + unit / 2) / unit * unit;
+	return neg ? -p : p;
+}
+
+int
+decw_places(dec_wide v, int min)
+{
+	int p = DECW_PLACES;
+
+	while (p > min && v % 10 == 0) {
+		v /= 10;
+		p--;
+	}
+	return p;
+}

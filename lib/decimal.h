@@ -43,4 +43,31 @@ void	dec_format_cents(int64_t cents, char buf[DEC_BUFSIZE]);
 void	dec_format_ratio(int64_t num, int64_t den, int places,
 	    char buf[DEC_BUFSIZE]);
 
+/*
+ * Wide decimals: a value in units of 10^-18 in 128 bits, so figures given
+ * with differing places (RAM GiB-hours, shares, money) are held exactly
+ * and many of them add up without overflow or binary floating point.
+ * Up to 19 integer digits and 18 places are read.
+ */
+__extension__ typedef __int128 dec_wide;
+#define DECW_PLACES	18
+#define DECW_ONE	((dec_wide)1000000000000000000LL)
+#define DECW_BUFSIZE	64
+
+/* "123", "-4.5", "1234.50", NUL-terminated, no exponent; *places the
+ * count of decimals given.  -1 for anything else. */
+int	decw_parse(const char *s, dec_wide *out, int *places);
+/* v to 'places' decimals (truncated), with thousands separators when
+ * 'grouped': "-1,234,567.50". */
+void	decw_format(dec_wide v, int places, int grouped,
+	    char buf[DECW_BUFSIZE]);
+/* v x f rounded half up (away from zero) to 'places' decimals; f of at
+ * most a little more than 1 (a share) cannot overflow. */
+dec_wide decw_mul_round(dec_wide v, dec_wide f, int places);
+/* The places v needs, but at least 'min': 0.50, 0.125. */
+int	decw_places(dec_wide v, int min);
+/* A decimal text with thousands separators: out must hold
+ * strlen(text) + strlen(text) / 3 + 2 bytes. */
+void	dec_group(const char *text, char *out);
+
 #endif

@@ -99,13 +99,16 @@ fig_add(struct fig *a, const struct fig *b)
 	a->inferred_s += b->inferred_s;
 	a->unknown_s += b->unknown_s;
 	a->cents += b->cents;
+	a->su_nh += b->su_nh;
+	a->split |= b->split;
 }
 
 static int
 fig_zero(const struct fig *f)
 {
 	return f->inst_h == 0 && f->su_h == 0 && f->vol_h == 0 &&
-	    f->fip_h == 0 && f->inferred_s == 0 && f->unknown_s == 0;
+	    f->fip_h == 0 && f->inferred_s == 0 && f->unknown_s == 0 &&
+	    f->su_nh == 0 && f->cents == 0;
 }
 
 /* --- SU types and definitions ------------------------------------------- */
@@ -663,20 +666,44 @@ split_int(int64_t total, const struct weight *w, size_t n, int64_t *out)
 	free(rem);
 }
 
-#define NFIGS 10
+#define NANO 1000000000LL
+
+/* The figures split among institutions: every hour count and the cents
+ * already allocated to the project. */
+#define NFIGS 11
 static int64_t *
 fig_field(struct fig *f, int k)
 {
 	int64_t *p[NFIGS] = { &f->inst_h, &f->su_h, &f->vcpu_h, &f->ram_mib_h,
 	    &f->disk_h, &f->gpu_h, &f->vol_h, &f->fip_h, &f->inferred_s,
-	    &f->unknown_s };
+	    &f->unknown_s, &f->cents };
 
 	return p[k];
 }
 
-/* Each project cell's figures divided among its institutions. */
+/* Weigh a project's funding in a portion (project, institution) over
+ * the months: w[0] the institution's weight, w[1] every funder's. */
 static void
-split_projects(struct cells *inv)
+portion_weigh(struct cell *pc, ua_i128 mine, ua_i128 all)
+{
+	if (pc->w == NULL) {
+		pc->w = moc_xcalloc(2, sizeof(*pc->w));
+		pc->nw = 2;
+	}
+	pc->w[0].w += mine;
+	pc->w[1].w += all;
+}
+
+/*
+ * Each project cell's figures, cents included, divided among its
+ * institutions by largest remainder within the project: the parts add
+ * up to the project's own figures exactly, and a project with a single
+ * funder hands it all of them.  inv gets a cell per (project, SU type,
+ * month, institution), portions one per (project, SU type,
+ * institution) summed over the months.
+ */
+static void
+split_projects(struct cells *inv, struct cells *portions)
 {
 	size_t i, j;
 	int k;
@@ -687,14 +714,36 @@ split_projects(struct cells *inv)
 		const struct weight *w = c->nw > 0 ? c->w : &none;
 		size_t nw = c->nw > 0 ? c->nw : 1;
 		int64_t *part = moc_xcalloc(nw, sizeof(*part));
+		ua_i128 all = 0;
 
-		for (j = 0; j < nw; j++)
+		for (j = 0; j < nw; j++) {
 			cells_at(inv, c->ent, c->su, c->mon, w[j].inst);
+			all += w[j].w;
+		}
+		for (j = 0; j < nw; j++)
+			portion_weigh(cells_at(portions, c->ent, c->su, 0,
+			    w[j].inst), w[j].w, all);
+		if (c->f.su_h > INT64_MAX / NANO)
+			moc_die(EXIT_DATA, "SU-hours out of range");
+		split_int(c->f.su_h * NANO, w, nw, part);
+		for (j = 0; j < nw; j++) {
+			struct fig *a = &cells_at(inv, c->ent, c->su, c->mon,
+			    w[j].inst)->f;
+			struct fig *b = &cells_at(portions, c->ent, c->su, 0,
+			    w[j].inst)->f;
+
+			a->su_nh += part[j];
+			b->su_nh += part[j];
+			a->split = b->split = 1;
+		}
 		for (k = 0; k < NFIGS; k++) {
 			split_int(*fig_field(&c->f, k), w, nw, part);
-			for (j = 0; j < nw; j++)
+			for (j = 0; j < nw; j++) {
 				*fig_field(&cells_at(inv, c->ent, c->su, c->mon,
 				    w[j].inst)->f, k) += part[j];
+				*fig_field(&cells_at(portions, c->ent, c->su, 0,
+				    w[j].inst)->f, k) += part[j];
+			}
 		}
 		free(part);
 	}
@@ -718,26 +767,6 @@ static const char *
 proj_key(const struct cell *c)
 {
 	return M.projs[c->ent].id;
-}
-
-static const char *
-inv_key_buf(const struct cell *c)
-{
-	static char buf[1024];
-
-	snprintf(buf, sizeof(buf), "%s\n%s", M.projs[c->ent].id,
-	    M.insts[c->ent2].id);
-	return buf;
-}
-
-/* Invoice keys must outlive the sort: keep them per cell. */
-static char **inv_keys;
-static struct cells *inv_cells;
-
-static const char *
-inv_key(const struct cell *c)
-{
-	return inv_keys[c - inv_cells->v];
 }
 
 static void
@@ -768,13 +797,28 @@ rate_text(uint32_t su)
 	return r;
 }
 
+/* Whole SU-hours, or the exact part of a project's (see split_projects). */
+static void
+su_hours_field(const struct fig *f)
+{
+	char b[DEC_BUFSIZE];
+
+	if (!f->split) {
+		jw_kv_int(&out, "su_hours", f->su_h);
+		return;
+	}
+	dec_format_ratio(f->su_nh, NANO, 9, b);
+	jw_key(&out, "su_hours");
+	jw_number_text(&out, b, strlen(b));
+}
+
 static void
 write_figs(const struct fig *f, uint32_t su)
 {
 	char b[DEC_BUFSIZE];
 
 	jw_kv_int(&out, "instance_hours", f->inst_h);
-	jw_kv_int(&out, "su_hours", f->su_h);
+	su_hours_field(f);
 	jw_kv_int(&out, "vcpu_hours", f->vcpu_h);
 	dec_format_ratio(f->ram_mib_h, 1024, 10, b);
 	jw_key(&out, "ram_gib_hours");
@@ -934,21 +978,83 @@ write_user_rows(const struct cells *rows)
 	}
 }
 
-static void
-write_inst_rows(const struct cells *rows)
+/* Portions by institution, then project path, then SU type. */
+static int
+cmp_portion(const void *a, const void *b)
 {
-	size_t i;
+	const struct cell *x = a, *y = b;
+	int c = strcmp(M.insts[x->ent2].id, M.insts[y->ent2].id);
 
+	if (c != 0)
+		return c;
+	if (x->ent2 != y->ent2)
+		return (x->ent2 > y->ent2) - (x->ent2 < y->ent2);
+	if ((c = strcmp(M.projs[x->ent].path, M.projs[y->ent].path)) != 0)
+		return c;
+	if (x->ent != y->ent)
+		return (x->ent > y->ent) - (x->ent < y->ent);
+	return cmp_su(x->su, y->su);
+}
+
+/*
+ * The share an institution held in a project over the period: its
+ * weight over all funders' (SU-seconds under each share), to nine
+ * places.  With one declaration in force all period this is the
+ * declared share exactly.
+ */
+static void
+portion_share(const struct cell *pc, char buf[DEC_BUFSIZE])
+{
+	ua_i128 mine = pc->w[0].w, all = pc->w[1].w;
+	int64_t ppb = all > 0 ?
+	    (int64_t)((mine * 2000000000 + all) / (all * 2)) : 1000000000;
+
+	dec_format_ratio(ppb, 1000000000, 9, buf);
+}
+
+/* An institution's part of one project: the institution axis row with
+ * project_id and share. */
+static void
+write_portion(const struct cell *pc)
+{
+	const struct inst *in = &M.insts[pc->ent2];
+	const struct project *p = &M.projs[pc->ent];
+	char b[DEC_BUFSIZE];
+
+	row_begin(AX_INSTITUTION, in->id, in->name, pc->su);
+	jw_kv_string(&out, "institution_id", nz(in->id));
+	jw_kv_string(&out, "institution_name", in->name);
+	jw_kv_string(&out, "project_id", pc->ent == 0 ? NULL : p->id);
+	jw_kv_string(&out, "project_name", proj_name(p));
+	jw_kv_string(&out, "path", p->path);
+	portion_share(pc, b);
+	jw_kv_string(&out, "share", b);
+	row_end(&pc->f, pc->su);
+}
+
+/* Each institution's rows, then its part of each project it funds. */
+static void
+write_inst_rows(const struct cells *rows, struct cells *portions)
+{
+	size_t i, k = 0;
+
+	ua_qsort(portions->v, portions->n, sizeof(*portions->v),
+	    cmp_portion);
 	for (i = 0; i < rows->n; i++) {
 		const struct cell *c = &rows->v[i];
 		const struct inst *in = &M.insts[c->ent];
 
-		if (fig_zero(&c->f))
+		if (!fig_zero(&c->f)) {
+			row_begin(AX_INSTITUTION, in->id, in->name, c->su);
+			jw_kv_string(&out, "institution_id", nz(in->id));
+			jw_kv_string(&out, "institution_name", in->name);
+			row_end(&c->f, c->su);
+		}
+		if (i + 1 < rows->n && rows->v[i + 1].ent == c->ent)
 			continue;
-		row_begin(AX_INSTITUTION, in->id, in->name, c->su);
-		jw_kv_string(&out, "institution_id", nz(in->id));
-		jw_kv_string(&out, "institution_name", in->name);
-		row_end(&c->f, c->su);
+		for (; k < portions->n && portions->v[k].ent2 == c->ent; k++)
+			if (!fig_zero(&portions->v[k].f))
+				write_portion(&portions->v[k]);
 	}
 }
 
@@ -1026,13 +1132,22 @@ write_totals(enum axis ax, const struct cells *rows, int64_t *su_h,
 {
 	size_t i, k;
 	uint32_t s, *order;
+	int64_t *nano = moc_xcalloc(M.nsus + 1, sizeof(*nano));
 
 	memset(su_h, 0, M.nsus * sizeof(*su_h));
 	memset(cents, 0, M.nsus * sizeof(*cents));
 	for (i = 0; i < rows->n; i++) {
 		su_h[rows->v[i].su] += rows->v[i].f.su_h;
 		cents[rows->v[i].su] += rows->v[i].f.cents;
+		nano[rows->v[i].su] += rows->v[i].f.su_nh;
 	}
+	/* The exact parts add up to the whole hours, or the split is
+	 * wrong. */
+	for (s = 0; s < M.nsus; s++)
+		if (ax == AX_INSTITUTION && nano[s] != su_h[s] * NANO)
+			moc_die(EXIT_DATA, "internal error: institutions' "
+			    "SU-hours do not add up");
+	free(nano);
 	order = su_order();
 	for (k = 0; k < M.nsus; k++) {
 		char b[DEC_BUFSIZE];
@@ -1101,7 +1216,9 @@ write_invoice(const struct cells *inv)
 		const struct inst *in = &M.insts[c->ent2];
 		const struct month *m = &M.months[c->mon];
 
-		if (c->su == 0 || c->f.su_h <= 0)
+		/* A part of a project may round to no whole SU-hour yet
+		 * carry cents: it is still billed. */
+		if (c->su == 0 || (c->f.su_nh == 0 && c->f.cents == 0))
 			continue;
 		snprintf(month, sizeof(month), "%04d-%02d", m->year, m->mon);
 		jw_object_begin(&out);
@@ -1120,7 +1237,7 @@ write_invoice(const struct cells *inv)
 		jw_kv_string(&out, "invoice_address", in->address);
 		jw_kv_string(&out, "institution", in->name);
 		jw_kv_string(&out, "institution_code", in->code);
-		jw_kv_int(&out, "su_hours", c->f.su_h);
+		su_hours_field(&c->f);
 		jw_kv_string(&out, "su_type", M.sus[c->su].label);
 		jw_kv_string(&out, "rate", surate(c->su, c->mon)->rate_text);
 		dec_format_cents(c->f.cents, b);
@@ -1164,6 +1281,7 @@ void
 ua_report(const char *by)
 {
 	struct cells users = { 0 }, inv = { 0 }, insts = { 0 };
+	struct cells portions = { 0 };
 	struct cells rows[AX_N] = { { 0 } }, sub = { 0 };
 	int64_t *su_h[AX_N], *cents[AX_N];
 	struct fig all;
@@ -1177,15 +1295,12 @@ ua_report(const char *by)
 		fig_add(&cells_at(&users, M.objs[c->ent].user, c->su, c->mon,
 		    0)->f, &c->f);
 	}
-	split_projects(&inv);
-	inv_cells = &inv;
-	inv_keys = moc_xcalloc(inv.n + 1, sizeof(*inv_keys));
-	for (i = 0; i < inv.n; i++)
-		inv_keys[i] = moc_xstrdup(inv_key_buf(&inv.v[i]));
 	allocate_cents(&M.units, obj_key);
 	allocate_cents(&users, user_key);
 	allocate_cents(&M.pcells, proj_key);
-	allocate_cents(&inv, inv_key);
+	/* Institutions share out each project's cents, not the total's:
+	 * see split_projects. */
+	split_projects(&inv, &portions);
 	for (i = 0; i < inv.n; i++)
 		fig_add(&cells_at(&insts, inv.v[i].ent2, inv.v[i].su,
 		    inv.v[i].mon, 0)->f, &inv.v[i].f);
@@ -1216,7 +1331,7 @@ ua_report(const char *by)
 	}
 	if (wants(by, "institution")) {
 		sort_rows(&rows[AX_INSTITUTION], inst_sort);
-		write_inst_rows(&rows[AX_INSTITUTION]);
+		write_inst_rows(&rows[AX_INSTITUTION], &portions);
 	}
 	for (ax = 0; ax < AX_N; ax++) {
 		su_h[ax] = moc_xcalloc(M.nsus + 1, sizeof(int64_t));
@@ -1238,9 +1353,7 @@ ua_report(const char *by)
 		free(cents[ax]);
 		cells_free(&rows[ax]);
 	}
-	for (i = 0; i < inv.n; i++)
-		free(inv_keys[i]);
-	free(inv_keys);
+	cells_free(&portions);
 	cells_free(&users);
 	cells_free(&inv);
 	cells_free(&insts);

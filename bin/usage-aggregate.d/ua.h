@@ -158,6 +158,11 @@ struct fig {
 	int64_t	inst_h, su_h, vcpu_h, ram_mib_h, disk_h, gpu_h, vol_h, fip_h;
 	int64_t	inferred_s, unknown_s;
 	int64_t	cents;
+	/* A project's part funded by one institution: SU-hours in
+	 * billionths, split exactly (split set); su_h is then its whole
+	 * hours by largest remainder. */
+	int64_t	su_nh;
+	int	split;
 };
 
 /* Institution weights of one project cell. */
