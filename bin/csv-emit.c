@@ -108,7 +108,8 @@ static const struct known_type {
 	    "ram_mb disk_gb hours started_at ended_at state window_start "
 	    "window_end", TAIL_OBSERVED },
 	{ "usage", "axis id name su_type scope path depth parent_id "
-	    "institution_id institution_name share user_id email "
+	    "institution_id institution_name share user_id email kind "
+	    "project_id project_name pi "
 	    "instance_hours su_hours vcpu_hours ram_gib_hours disk_gib_hours "
 	    "gpu_hours volume_gib_hours floating_ip_hours inferred_hours "
 	    "unknown_hours rate cost", "" },
