@@ -37,7 +37,7 @@
 #include "util.h"
 
 /* The schema version this program writes (the newest file in sql/). */
-#define SCHEMA_VERSION	2
+#define SCHEMA_VERSION	3
 /* pg_advisory_xact_lock key shared by every pg-load: "moc" in ASCII. */
 #define LOAD_LOCK_KEY	"7168867"
 
@@ -462,6 +462,7 @@ get_time(const struct json_value *rec, const char *key, int64_t *t)
 struct canon {
 	unsigned char	*p;
 	size_t		 len, cap;
+	int		 dup_key;	/* an object repeats a key */
 };
 static struct canon canon;
 
@@ -504,7 +505,7 @@ static void
 canon_value(const struct json_value *v, int top)
 {
 	const struct json_member *small[64], **m;
-	size_t i, n;
+	size_t i, n, skipped = 0;
 
 	switch (v->type) {
 	case JSON_NULL:
@@ -534,17 +535,25 @@ canon_value(const struct json_value *v, int top)
 			const struct json_member *e = &v->u.members[i];
 
 			if (top && (strcmp(e->key, "observed_at") == 0 ||
-			    strcmp(e->key, "run_id") == 0))
+			    strcmp(e->key, "run_id") == 0)) {
+				skipped++;
 				continue;
+			}
 			m[n++] = e;
 		}
 		qsort(m, n, sizeof(*m), member_cmp);
 		canon_put("{", 1);
 		for (i = 0; i < n; i++) {
+			if (i > 0 && member_cmp(&m[i - 1], &m[i]) == 0)
+				canon.dup_key = 1;
 			canon_bytes('k', m[i]->key, m[i]->keylen);
 			canon_value(&m[i]->value, 0);
 		}
 		canon_put("}", 1);
+		/* Left out of the hash, but repeated all the same. */
+		if (skipped > 2 || (skipped == 2 && (json_get(v,
+		    "observed_at") == NULL || json_get(v, "run_id") == NULL)))
+			canon.dup_key = 1;
 		if (m != small)
 			free(m);
 		break;
@@ -599,6 +608,7 @@ content_hash(const struct json_value *rec, unsigned char out[16])
 	size_t i;
 
 	canon.len = 0;
+	canon.dup_key = 0;
 	canon_value(rec, 1);
 	for (i = 0; i + 16 <= canon.len; i += 16)
 		murmur_block(&h1, &h2, canon.p + i);
@@ -639,8 +649,15 @@ static const char stage_ddl[] =
     " id text NOT NULL, vt timestamptz, dt timestamptz,"
     " at_from timestamptz, at_to timestamptz, subject text, kind text,"
     " hash bytea NOT NULL, run_id text, line bigint NOT NULL,"
-    " dflt boolean NOT NULL,"
+    " dflt boolean NOT NULL, norm boolean NOT NULL,"
     " rec text NOT NULL) ON COMMIT DROP";
+
+/*
+ * A staged record as the json the tables keep: its text as sent, or
+ * jsonb's form of it when json would keep what jsonb drops or refuses
+ * (see sql/003-json-records.sql).
+ */
+#define REC_JSON "CASE WHEN s.norm THEN s.rec::jsonb::json ELSE s.rec::json END"
 
 static void
 copy_begin(void)
@@ -740,6 +757,30 @@ valid_time(struct rec_reader *r, const struct json_value *rec,
 	return 0;
 }
 
+/* A \u0000 escape in JSON text (an escaped backslash is skipped). */
+static int
+has_nul_escape(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (end - p >= 6 && memcmp(p, "\\u0000", 6) == 0)
+			return 1;
+		if (end - p < 2)
+			break;
+		p += 2;
+	}
+	return 0;
+}
+
+/* Text json would keep as it is but jsonb would not: see REC_JSON. */
+static int
+needs_norm(const char *line, size_t len)
+{
+	return canon.dup_key || memchr(line, '\r', len) != NULL ||
+	    has_nul_escape(line, len);
+}
+
 static void
 stage_record(struct rec_reader *r, const struct json_value *rec,
     const char *type)
@@ -828,6 +869,11 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 	copy_sep();
 	pgx_copy_write(copy, dflt ? "t\t" : "f\t", 2);
 	line = rec_line(r, &len);
+	/* Trailing blanks trimmed: pg-extract appends to the text's end. */
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
+	    line[len - 1] == '\r' || line[len - 1] == '\n'))
+		len--;
+	pgx_copy_write(copy, needs_norm(line, len) ? "t\t" : "f\t", 2);
 	pgx_copy_field(copy, line, len);
 	pgx_copy_write(copy, "\n", 1);
 	t->count++;
@@ -871,8 +917,8 @@ merge_event(const struct rtype *t, const char *code)
 		sqlf(sql, sizeof(sql),
 		    "INSERT INTO moc.%s (region, id, at_from, at_to, hash,"
 		    " run_id, rec, type)"
-		    " SELECT region, id, at_from, at_to, hash, run_id, rec::jsonb, type"
-		    " FROM moc_stage WHERE code = $1"
+		    " SELECT region, id, at_from, at_to, hash, run_id, "
+		    REC_JSON ", type FROM moc_stage s WHERE code = $1"
 		    " ON CONFLICT (region, id) DO NOTHING", t->table);
 	else
 		/* Appended once; an action first seen unfinished is
@@ -881,7 +927,7 @@ merge_event(const struct rtype *t, const char *code)
 		    "INSERT INTO moc.%s AS o (region, id, at_from, at_to,"
 		    " subject_id, kind, hash, run_id, rec)"
 		    " SELECT region, id, at_from, at_to, subject, kind, hash,"
-		    " run_id, rec::jsonb FROM moc_stage WHERE code = $1"
+		    " run_id, " REC_JSON " FROM moc_stage s WHERE code = $1"
 		    " ON CONFLICT (region, id) DO UPDATE SET"
 		    " at_to = EXCLUDED.at_to, hash = EXCLUDED.hash,"
 		    " rec = EXCLUDED.rec"
@@ -926,7 +972,7 @@ merge_object(const struct rtype *t, const char *code)
 	 * it in place: an administrator fixing a share keeps its date. */
 	if (t->kind == K_ADMIN) {
 		sqlf(sql, sizeof(sql),
-		    "UPDATE moc.%s o SET hash = s.hash, rec = s.rec::jsonb,"
+		    "UPDATE moc.%s o SET hash = s.hash, rec = " REC_JSON ","
 		    " run_id = s.run_id FROM moc_stage s WHERE s.code = $1"
 		    " AND NOT s.dflt AND o.region = s.region AND o.id = s.id"
 		    " AND o.valid_from = s.vt AND o.hash <> s.hash", t->table);
@@ -951,7 +997,7 @@ merge_object(const struct rtype *t, const char *code)
 	    " (SELECT 1 FROM moc.%s o WHERE o.region = s.region AND"
 	    " o.id = s.id) THEN '1970-01-01T00:00:00Z' ELSE s.vt END,"
 	    " CASE WHEN s.dt IS NOT NULL"
-	    " THEN s.vt END, s.hash, s.run_id, s.rec::jsonb FROM moc_stage s"
+	    " THEN s.vt END, s.hash, s.run_id, " REC_JSON " FROM moc_stage s"
 	    " WHERE s.code = $1 AND NOT EXISTS (SELECT 1 FROM moc.%s o"
 	    " WHERE o.region = s.region AND o.id = s.id"
 	    " AND (o.valid_to IS NULL OR o.valid_from = s.vt"
