@@ -900,6 +900,18 @@ has_nul_escape(const char *s, size_t len)
 	return 0;
 }
 
+/* The hash and run_id columns, each followed by its tab. */
+static void
+copy_hash_run(const char *hexid, const char *run_id)
+{
+	/* bytea in COPY text: \\x and hex (the backslash escaped). */
+	pgx_copy_write(copy, "\\\\x", 3);
+	pgx_copy_write(copy, hexid, 32);
+	copy_sep();
+	copy_text(run_id);
+	copy_sep();
+}
+
 /*
  * An object row written straight into its table: what the merge would
  * insert for an object its table has no version of (a record reporting a
@@ -917,11 +929,7 @@ copy_direct(const char *id, const char *region, int64_t vt, int has_dt,
 	copy_sep();
 	copy_time(has_dt, vt);
 	copy_sep();
-	pgx_copy_write(copy, "\\\\x", 3);
-	pgx_copy_write(copy, hexid, 32);
-	copy_sep();
-	copy_text(run_id);
-	copy_sep();
+	copy_hash_run(hexid, run_id);
 	pgx_copy_field(copy, line, len);
 	pgx_copy_write(copy, "\n", 1);
 }
@@ -1032,12 +1040,7 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 	copy_sep();
 	copy_text(t->what != NULL ? json_get_string(rec, t->what) : NULL);
 	copy_sep();
-	/* bytea in COPY text: \\x and hex (the backslash escaped). */
-	pgx_copy_write(copy, "\\\\x", 3);
-	pgx_copy_write(copy, hexid, 32);
-	copy_sep();
-	copy_text(run_id);
-	copy_sep();
+	copy_hash_run(hexid, run_id);
 	copy_ulong(rec_lineno(r));
 	copy_sep();
 	pgx_copy_write(copy, dflt ? "t\t" : "f\t", 2);
