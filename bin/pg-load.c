@@ -123,7 +123,7 @@ struct idset {
 	uint64_t	*slot;
 	size_t		 mask, n;
 };
-#define IDSET_MAX	((size_t)1 << 23)
+#define IDSET_MAX	((size_t)1 << 22)	/* at most 64MB */
 
 struct idset;
 static int idset_add(struct idset **, const char *, size_t);
@@ -344,11 +344,14 @@ setup_schema(void)
 static struct rtype *
 find_type(const char *name)
 {
+	static size_t last;	/* records of one type come in runs */
 	size_t i;
 
+	if (last < OTHER_CODE && strcmp(types[last].type, name) == 0)
+		return &types[last];
 	for (i = 0; i < OTHER_CODE; i++)
 		if (strcmp(types[i].type, name) == 0)
-			return &types[i];
+			return &types[last = i];
 	return &types[OTHER_CODE];
 }
 
@@ -884,18 +887,24 @@ valid_time(struct rec_reader *r, const struct json_value *rec,
 	return 0;
 }
 
-/* A \u0000 escape in JSON text (an escaped backslash is skipped). */
+/*
+ * A \u0000 or UTF-16 surrogate escape in JSON text: json keeps them,
+ * jsonb refuses \u0000 and a lone surrogate, and ->> reading them fails.
+ */
 static int
-has_nul_escape(const char *s, size_t len)
+has_odd_escape(const char *s, size_t len)
 {
 	const char *p = s, *end = s + len;
 
 	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
-		if (end - p >= 6 && memcmp(p, "\\u0000", 6) == 0)
+		if (end - p >= 6 && p[1] == 'u' &&
+		    (memcmp(p + 2, "0000", 4) == 0 ||
+		    ((p[2] == 'd' || p[2] == 'D') && p[3] != '\0' &&
+		    strchr("89abcdefABCDEF", p[3]) != NULL)))
 			return 1;
 		if (end - p < 2)
 			break;
-		p += 2;
+		p += 2;	/* past the escaped character */
 	}
 	return 0;
 }
@@ -939,7 +948,7 @@ static int
 needs_norm(const char *line, size_t len)
 {
 	return canon.dup_key || memchr(line, '\r', len) != NULL ||
-	    has_nul_escape(line, len);
+	    has_odd_escape(line, len);
 }
 
 static void

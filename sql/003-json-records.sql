@@ -6,9 +6,10 @@
 -- while loading: changes are found by the content hash pg-load computes.
 -- The json type still validates each record and keeps its text exactly;
 -- ->, ->> and the typed views below read it as before.  A record whose
--- text json would keep but jsonb would not (duplicate keys, \u0000, a raw
--- carriage return) is stored in jsonb's form, so reading a field never
--- depends on which duplicate comes first.
+-- text json would keep but jsonb would not (duplicate keys, \u0000 or a
+-- UTF-16 surrogate escape, a raw carriage return) is stored in jsonb's
+-- form (or refused as jsonb refuses it), so reading a field never depends
+-- on which duplicate comes first and never fails.
 --
 -- The views of 002 depend on the column: dropped, then made again over
 -- json.  Converting jsonb to json keeps each record's text as jsonb

@@ -75,6 +75,15 @@ expect_grep "server refusal: message" "^pg-load: ERROR: .*unsupported Unicode es
 dump "$T/now"
 cmp -s "$T/base" "$T/now" && pass "server refusal: database unchanged" ||
     fail "server refusal: database changed"
+# So is a lone UTF-16 surrogate, which json alone would keep.
+{
+	run r2 ${D}00:15:00Z R1 "$S"
+	inst b ${D}00:15:00Z R1 'half \ud83d'
+	end r2 ${D}00:15:10Z
+} >"$T/in"
+pg-load "$T/in" 2>"$T/err"
+expect_eq "lone surrogate: exit" "$?" 1
+expect_grep "lone surrogate: message" "surrogate must follow" "$T/err"
 
 # A line longer than --max-record is refused, not swallowed.
 {
