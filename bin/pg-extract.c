@@ -232,9 +232,18 @@ extract(PGconn *conn, const struct etype *t)
 		    " AND coalesce(ended_at, started_at) >= " SINCE ")" RAW);
 		break;
 	case K_VERSIONED:
-		n = snprintf(sql, sizeof(sql), "COPY (SELECT rec ||"
+		/* The record's text with its validity appended before the
+		 * closing brace (pg-load keeps no trailing blanks); one that
+		 * may have its own valid_from or valid_to (administrator
+		 * data) is merged through jsonb so the version's times win. */
+		n = snprintf(sql, sizeof(sql), "COPY (SELECT CASE WHEN"
+		    " strpos(rec::text, '\"valid_') = 0 THEN"
+		    " left(rec::text, -1) || ', \"valid_from\": \"' || "
+		    FMT("valid_from") " || '\", \"valid_to\": ' ||"
+		    " coalesce('\"' || " FMT("valid_to") " || '\"', 'null')"
+		    " || '}' ELSE (rec::jsonb ||"
 		    " jsonb_build_object('valid_from', " FMT("valid_from") ","
-		    " 'valid_to', " FMT("valid_to") ") FROM moc.%s"
+		    " 'valid_to', " FMT("valid_to") "))::text END FROM moc.%s"
 		    " WHERE valid_from < " UNTIL " AND (valid_to IS NULL OR"
 		    " valid_to > " SINCE ") AND (valid_from <="
 		    " current_setting('moc.at')::timestamptz AND (valid_to IS"

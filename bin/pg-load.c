@@ -37,7 +37,7 @@
 #include "util.h"
 
 /* The schema version this program writes (the newest file in sql/). */
-#define SCHEMA_VERSION	2
+#define SCHEMA_VERSION	3
 /* pg_advisory_xact_lock key shared by every pg-load: "moc" in ASCII. */
 #define LOAD_LOCK_KEY	"7168867"
 
@@ -52,6 +52,11 @@ struct rtype {
 	/* event-like: the fields giving at_from, at_to, subject_id, kind */
 	const char	*at_from, *at_to, *subject, *what;
 	unsigned long long count;	/* records in the current run */
+	unsigned long long staged;	/* of those, in the staging table */
+	/* Objects: the run's records go straight into the table (see
+	 * direct_ok); the ids sent there, to catch one sent twice. */
+	int		 direct;
+	struct idset	*seen;
 };
 
 #define OBJ(ty, tb, ...) { .type = ty, .table = tb, .kind = K_OBJECT, \
@@ -107,11 +112,30 @@ static struct {
 } opt = { NULL, NULL, 0, 0, 0, 0, 0, 0, SCHEMA_VERSION, -1,
 	REC_DEFAULT_MAX };
 
+/*
+ * Ids already sent straight to a table in this run, as 64-bit hashes in
+ * an open-addressing set.  A hash seen before means the id may repeat:
+ * that record goes through the staging table instead, whose merge then
+ * keeps the last of the two (a false alarm merely costs a staged row).
+ * Past IDSET_MAX ids the set stops growing and the rest are staged.
+ */
+struct idset {
+	uint64_t	*slot;
+	size_t		 mask, n;
+};
+#define IDSET_MAX	((size_t)1 << 22)	/* at most 64MB */
+
+struct idset;
+static int idset_add(struct idset **, const char *, size_t);
+static void idset_free(struct idset **);
+
 /* State of the load: the open COPY, the current run. */
 static PGconn *conn;
 static const char *cur_input = "<stdin>";	/* for messages after merges */
 static int staged_undated;	/* undated administrator records staged */
 static struct pgx_copy *copy;
+static struct rtype *copy_to;	/* the open COPY's table; NULL: staging */
+static unsigned long long staged_rows, copy_switches;
 static int64_t load_time;
 
 struct run {
@@ -320,11 +344,14 @@ setup_schema(void)
 static struct rtype *
 find_type(const char *name)
 {
+	static size_t last;	/* records of one type come in runs */
 	size_t i;
 
+	if (last < OTHER_CODE && strcmp(types[last].type, name) == 0)
+		return &types[last];
 	for (i = 0; i < OTHER_CODE; i++)
 		if (strcmp(types[i].type, name) == 0)
-			return &types[i];
+			return &types[last = i];
 	return &types[OTHER_CODE];
 }
 
@@ -462,6 +489,7 @@ get_time(const struct json_value *rec, const char *key, int64_t *t)
 struct canon {
 	unsigned char	*p;
 	size_t		 len, cap;
+	int		 dup_key;	/* an object repeats a key */
 };
 static struct canon canon;
 
@@ -504,7 +532,7 @@ static void
 canon_value(const struct json_value *v, int top)
 {
 	const struct json_member *small[64], **m;
-	size_t i, n;
+	size_t i, n, skipped = 0;
 
 	switch (v->type) {
 	case JSON_NULL:
@@ -534,17 +562,25 @@ canon_value(const struct json_value *v, int top)
 			const struct json_member *e = &v->u.members[i];
 
 			if (top && (strcmp(e->key, "observed_at") == 0 ||
-			    strcmp(e->key, "run_id") == 0))
+			    strcmp(e->key, "run_id") == 0)) {
+				skipped++;
 				continue;
+			}
 			m[n++] = e;
 		}
 		qsort(m, n, sizeof(*m), member_cmp);
 		canon_put("{", 1);
 		for (i = 0; i < n; i++) {
+			if (i > 0 && member_cmp(&m[i - 1], &m[i]) == 0)
+				canon.dup_key = 1;
 			canon_bytes('k', m[i]->key, m[i]->keylen);
 			canon_value(&m[i]->value, 0);
 		}
 		canon_put("}", 1);
+		/* Left out of the hash, but repeated all the same. */
+		if (skipped > 2 || (skipped == 2 && (json_get(v,
+		    "observed_at") == NULL || json_get(v, "run_id") == NULL)))
+			canon.dup_key = 1;
 		if (m != small)
 			free(m);
 		break;
@@ -599,6 +635,7 @@ content_hash(const struct json_value *rec, unsigned char out[16])
 	size_t i;
 
 	canon.len = 0;
+	canon.dup_key = 0;
 	canon_value(rec, 1);
 	for (i = 0; i + 16 <= canon.len; i += 16)
 		murmur_block(&h1, &h2, canon.p + i);
@@ -631,6 +668,80 @@ hash_hex(const struct json_value *rec, char out[33])
 	out[32] = '\0';
 }
 
+/* ---- ids sent straight to a table -------------------------------------- */
+
+static uint64_t
+id_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a, then mixed */
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	h = fmix64(h);
+	return h != 0 ? h : 1;	/* 0 marks a free slot */
+}
+
+static void
+idset_put(struct idset *set, uint64_t h)
+{
+	size_t i = (size_t)h & set->mask;
+
+	while (set->slot[i] != 0 && set->slot[i] != h)
+		i = (i + 1) & set->mask;
+	if (set->slot[i] == 0) {
+		set->slot[i] = h;
+		set->n++;
+	}
+}
+
+static void
+idset_grow(struct idset *set)
+{
+	struct idset bigger;
+	size_t i;
+
+	bigger.mask = set->mask * 2 + 1;
+	bigger.n = 0;
+	bigger.slot = moc_xcalloc(bigger.mask + 1, sizeof(uint64_t));
+	for (i = 0; i <= set->mask; i++)
+		if (set->slot[i] != 0)
+			idset_put(&bigger, set->slot[i]);
+	free(set->slot);
+	*set = bigger;
+}
+
+/* 1: the id is new; 0: it may have been seen, or the set is full. */
+static int
+idset_add(struct idset **setp, const char *id, size_t len)
+{
+	struct idset *set = *setp;
+	uint64_t h = id_hash(id, len);
+	size_t before;
+
+	if (set == NULL) {
+		set = *setp = moc_xcalloc(1, sizeof(*set));
+		set->mask = 4095;
+		set->slot = moc_xcalloc(set->mask + 1, sizeof(uint64_t));
+	}
+	if (set->n >= IDSET_MAX)
+		return 0;
+	if (set->n * 2 > set->mask)
+		idset_grow(set);
+	before = set->n;
+	idset_put(set, h);
+	return set->n > before;
+}
+
+static void
+idset_free(struct idset **setp)
+{
+	if (*setp != NULL)
+		free((*setp)->slot);
+	free(*setp);
+	*setp = NULL;
+}
+
 /* ---- staging ----------------------------------------------------------- */
 
 static const char stage_ddl[] =
@@ -639,13 +750,49 @@ static const char stage_ddl[] =
     " id text NOT NULL, vt timestamptz, dt timestamptz,"
     " at_from timestamptz, at_to timestamptz, subject text, kind text,"
     " hash bytea NOT NULL, run_id text, line bigint NOT NULL,"
-    " dflt boolean NOT NULL,"
+    " dflt boolean NOT NULL, norm boolean NOT NULL,"
     " rec text NOT NULL) ON COMMIT DROP";
+
+/*
+ * A staged record as the json the tables keep: its text as sent, or
+ * jsonb's form of it when json would keep what jsonb drops or refuses
+ * (see sql/003-json-records.sql).
+ */
+#define REC_JSON "CASE WHEN s.norm THEN s.rec::jsonb::json ELSE s.rec::json END"
 
 static void
 copy_begin(void)
 {
 	copy = pgx_copy_begin(conn, "COPY moc_stage FROM STDIN");
+	copy_to = NULL;
+}
+
+/*
+ * Send the next rows to t's table (NULL: the staging table).  A stream
+ * whose types alternate would switch at every record: past SWITCH_MAX
+ * switches in a run every record is staged.
+ */
+#define SWITCH_MAX	1000
+
+static void
+copy_switch(struct rtype *t)
+{
+	char sql[256];
+
+	if (copy != NULL && copy_to == t)
+		return;
+	if (copy != NULL)
+		pgx_copy_end(copy);
+	copy = NULL;
+	copy_switches++;
+	if (t == NULL) {
+		copy_begin();
+		return;
+	}
+	snprintf(sql, sizeof(sql), "COPY moc.%s (region, id, valid_from,"
+	    " valid_to, hash, run_id, rec) FROM STDIN", t->table);
+	copy = pgx_copy_begin(conn, sql);
+	copy_to = t;
 }
 
 static void
@@ -740,6 +887,70 @@ valid_time(struct rec_reader *r, const struct json_value *rec,
 	return 0;
 }
 
+/*
+ * A \u0000 or UTF-16 surrogate escape in JSON text: json keeps them,
+ * jsonb refuses \u0000 and a lone surrogate, and ->> reading them fails.
+ */
+static int
+has_odd_escape(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (end - p >= 6 && p[1] == 'u' &&
+		    (memcmp(p + 2, "0000", 4) == 0 ||
+		    ((p[2] == 'd' || p[2] == 'D') && p[3] != '\0' &&
+		    strchr("89abcdefABCDEF", p[3]) != NULL)))
+			return 1;
+		if (end - p < 2)
+			break;
+		p += 2;	/* past the escaped character */
+	}
+	return 0;
+}
+
+/* The hash and run_id columns, each followed by its tab. */
+static void
+copy_hash_run(const char *hexid, const char *run_id)
+{
+	/* bytea in COPY text: \\x and hex (the backslash escaped). */
+	pgx_copy_write(copy, "\\\\x", 3);
+	pgx_copy_write(copy, hexid, 32);
+	copy_sep();
+	copy_text(run_id);
+	copy_sep();
+}
+
+/*
+ * An object row written straight into its table: what the merge would
+ * insert for an object its table has no version of (a record reporting a
+ * deletion is a version of no length).
+ */
+static void
+copy_direct(const char *id, const char *region, int64_t vt, int has_dt,
+    const char *hexid, const char *run_id, const char *line, size_t len)
+{
+	copy_text(region);
+	copy_sep();
+	copy_text(id);
+	copy_sep();
+	copy_time(1, vt);
+	copy_sep();
+	copy_time(has_dt, vt);
+	copy_sep();
+	copy_hash_run(hexid, run_id);
+	pgx_copy_field(copy, line, len);
+	pgx_copy_write(copy, "\n", 1);
+}
+
+/* Text json would keep as it is but jsonb would not: see REC_JSON. */
+static int
+needs_norm(const char *line, size_t len)
+{
+	return canon.dup_key || memchr(line, '\r', len) != NULL ||
+	    has_odd_escape(line, len);
+}
+
 static void
 stage_record(struct rec_reader *r, const struct json_value *rec,
     const char *type)
@@ -751,7 +962,7 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 	const char *line;
 	size_t len;
 	int64_t vt = 0, dt = 0, from = 0, to = 0;
-	int has_dt = 0, has_from = 0, has_to = 0, dflt = 0;
+	int has_dt = 0, has_from = 0, has_to = 0, dflt = 0, norm;
 
 	if (t->kind == K_OTHER)
 		warn_rec(r, "unknown record type \"%.60s\" (kept in "
@@ -797,7 +1008,27 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 	run_id = json_get_string(rec, "run_id");
 	if (run_id == NULL && run.open)
 		run_id = run.id;
-
+	line = rec_line(r, &len);
+	/* Trailing blanks trimmed: pg-extract appends to the text's end. */
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
+	    line[len - 1] == '\r' || line[len - 1] == '\n'))
+		len--;
+	norm = needs_norm(line, len);
+	t->count++;
+	run.records++;
+	totals.records++;
+	/* Every id of the run's region is remembered, so that an id sent
+	 * straight to the table is always its first record. */
+	if (t->direct && strcmp(region, run.region) == 0 &&
+	    idset_add(&t->seen, id, idv->len) && !norm &&
+	    copy_switches < SWITCH_MAX) {
+		copy_switch(t);
+		copy_direct(id, region, vt, has_dt, hexid, run_id, line, len);
+		return;
+	}
+	copy_switch(NULL);
+	t->staged++;
+	staged_rows++;
 	copy_ulong((unsigned long long)(t - types));
 	copy_sep();
 	copy_text(t->kind == K_OTHER ? type : NULL);
@@ -818,21 +1049,13 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 	copy_sep();
 	copy_text(t->what != NULL ? json_get_string(rec, t->what) : NULL);
 	copy_sep();
-	/* bytea in COPY text: \\x and hex (the backslash escaped). */
-	pgx_copy_write(copy, "\\\\x", 3);
-	pgx_copy_write(copy, hexid, 32);
-	copy_sep();
-	copy_text(run_id);
-	copy_sep();
+	copy_hash_run(hexid, run_id);
 	copy_ulong(rec_lineno(r));
 	copy_sep();
 	pgx_copy_write(copy, dflt ? "t\t" : "f\t", 2);
-	line = rec_line(r, &len);
+	pgx_copy_write(copy, norm ? "t\t" : "f\t", 2);
 	pgx_copy_field(copy, line, len);
 	pgx_copy_write(copy, "\n", 1);
-	t->count++;
-	run.records++;
-	totals.records++;
 }
 
 /* ---- merging ----------------------------------------------------------- */
@@ -871,8 +1094,8 @@ merge_event(const struct rtype *t, const char *code)
 		sqlf(sql, sizeof(sql),
 		    "INSERT INTO moc.%s (region, id, at_from, at_to, hash,"
 		    " run_id, rec, type)"
-		    " SELECT region, id, at_from, at_to, hash, run_id, rec::jsonb, type"
-		    " FROM moc_stage WHERE code = $1"
+		    " SELECT region, id, at_from, at_to, hash, run_id, "
+		    REC_JSON ", type FROM moc_stage s WHERE code = $1"
 		    " ON CONFLICT (region, id) DO NOTHING", t->table);
 	else
 		/* Appended once; an action first seen unfinished is
@@ -881,7 +1104,7 @@ merge_event(const struct rtype *t, const char *code)
 		    "INSERT INTO moc.%s AS o (region, id, at_from, at_to,"
 		    " subject_id, kind, hash, run_id, rec)"
 		    " SELECT region, id, at_from, at_to, subject, kind, hash,"
-		    " run_id, rec::jsonb FROM moc_stage WHERE code = $1"
+		    " run_id, " REC_JSON " FROM moc_stage s WHERE code = $1"
 		    " ON CONFLICT (region, id) DO UPDATE SET"
 		    " at_to = EXCLUDED.at_to, hash = EXCLUDED.hash,"
 		    " rec = EXCLUDED.rec"
@@ -926,7 +1149,7 @@ merge_object(const struct rtype *t, const char *code)
 	 * it in place: an administrator fixing a share keeps its date. */
 	if (t->kind == K_ADMIN) {
 		sqlf(sql, sizeof(sql),
-		    "UPDATE moc.%s o SET hash = s.hash, rec = s.rec::jsonb,"
+		    "UPDATE moc.%s o SET hash = s.hash, rec = " REC_JSON ","
 		    " run_id = s.run_id FROM moc_stage s WHERE s.code = $1"
 		    " AND NOT s.dflt AND o.region = s.region AND o.id = s.id"
 		    " AND o.valid_from = s.vt AND o.hash <> s.hash", t->table);
@@ -951,7 +1174,7 @@ merge_object(const struct rtype *t, const char *code)
 	    " (SELECT 1 FROM moc.%s o WHERE o.region = s.region AND"
 	    " o.id = s.id) THEN '1970-01-01T00:00:00Z' ELSE s.vt END,"
 	    " CASE WHEN s.dt IS NOT NULL"
-	    " THEN s.vt END, s.hash, s.run_id, s.rec::jsonb FROM moc_stage s"
+	    " THEN s.vt END, s.hash, s.run_id, " REC_JSON " FROM moc_stage s"
 	    " WHERE s.code = $1 AND NOT EXISTS (SELECT 1 FROM moc.%s o"
 	    " WHERE o.region = s.region AND o.id = s.id"
 	    " AND (o.valid_to IS NULL OR o.valid_from = s.vt"
@@ -998,6 +1221,89 @@ close_absent(const struct rtype *t, const char *code)
 	pgx_command(conn, sql, 3, params);
 }
 
+/*
+ * A table that had nothing of the run's region before it holds only rows
+ * sent straight by this run: one the staging table has a later record
+ * of (an id seen twice) gives way to it, as merging keeps the last.
+ */
+static void
+drop_superseded(const struct rtype *t, const char *code)
+{
+	char sql[512];
+	const char *params[2] = { code, run.region };
+
+	sqlf(sql, sizeof(sql), "DELETE FROM moc.%s o USING moc_stage s"
+	    " WHERE s.code = $1 AND s.region = $2 AND o.region = $2"
+	    " AND o.id = s.id", t->table);
+	pgx_command(conn, sql, 2, params);
+}
+
+/*
+ * Which object tables have no row of the run's region: their records in
+ * this run are new objects, sent straight to the table by COPY instead
+ * of staged and merged (the bulk of a first load).
+ */
+static void
+find_direct(void)
+{
+	char sql[4096];
+	const char *params[1] = { run.region };
+	size_t i, len = 0;
+	int col = 0;
+	PGresult *res;
+
+	len += (size_t)snprintf(sql, sizeof(sql), "SELECT true");
+	for (i = 0; i < NTYPES; i++)
+		if (types[i].kind == K_OBJECT)
+			len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+			    ", NOT EXISTS (SELECT 1 FROM moc.%s WHERE"
+			    " region = $1)", types[i].table);
+	if (len >= sizeof(sql))
+		moc_die(EXIT_DATA, "internal error: statement too long");
+	res = pgx_query(conn, sql, 1, params);
+	for (i = 0; i < NTYPES; i++)
+		if (types[i].kind == K_OBJECT)
+			types[i].direct = strcmp(PQgetvalue(res, 0, ++col),
+			    "t") == 0;
+	PQclear(res);
+}
+
+/*
+ * A table that grew by a bulk of rows sent straight to it gets fresh
+ * statistics before the next load plans its merges against it: with the
+ * old ones a later poll's join reads the whole table instead of looking
+ * its few ids up.  Only the table's owner (or a superuser) may do that.
+ */
+#define ANALYZE_MIN	10000
+
+static void
+analyze_direct(void)
+{
+	char sql[256];
+	const char *params[1];
+	PGresult *res;
+	size_t i;
+	int may;
+
+	for (i = 0; i < NTYPES; i++) {
+		if (!types[i].direct ||
+		    types[i].count - types[i].staged < ANALYZE_MIN)
+			continue;
+		snprintf(sql, sizeof(sql), "moc.%s", types[i].table);
+		params[0] = sql;
+		res = pgx_query(conn, "SELECT pg_has_role(relowner, 'USAGE')"
+		    " OR (SELECT rolsuper FROM pg_roles WHERE rolname ="
+		    " current_user) FROM pg_class WHERE oid = $1::regclass",
+		    1, params);
+		may = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+		PQclear(res);
+		if (!may)
+			continue;
+		snprintf(sql, sizeof(sql), "ANALYZE moc.%s", types[i].table);
+		pgx_exec(conn, sql);
+	}
+}
+
 static char *
 counts_json(void)
 {
@@ -1027,8 +1333,10 @@ merge_stage(int in_run, int infer_deletions)
 	size_t i;
 	unsigned long long staged;
 
-	staged = pgx_copy_end(copy);
+	pgx_copy_end(copy);
 	copy = NULL;
+	staged = staged_rows;
+	staged_rows = 0;
 	if (staged == 0 && !(in_run && infer_deletions))
 		return;
 	dedup_stage(staged);
@@ -1042,19 +1350,24 @@ merge_stage(int in_run, int infer_deletions)
 		if (types[i].kind != K_EVENT && types[i].kind != K_OTHER)
 			continue;
 		snprintf(code, sizeof(code), "%zu", i);
-		if (types[i].count > 0)
+		if (types[i].staged > 0)
 			merge_event(&types[i], code);
 	}
 	for (i = 0; i < NTYPES; i++) {
 		if (types[i].kind != K_OBJECT && types[i].kind != K_ADMIN)
 			continue;
 		snprintf(code, sizeof(code), "%zu", i);
-		if (types[i].count > 0)
+		if (types[i].staged > 0 && types[i].direct)
+			drop_superseded(&types[i], code);
+		if (types[i].staged > 0)
 			merge_object(&types[i], code);
+		/* A table that had nothing of the region before the run
+		 * has nothing the run did not see. */
 		if (in_run && infer_deletions && types[i].kind == K_OBJECT &&
-		    run_read(&types[i]))
+		    run_read(&types[i]) && !types[i].direct)
 			close_absent(&types[i], code);
 	}
+	analyze_direct();
 	pgx_exec(conn, "TRUNCATE moc_stage");
 }
 
@@ -1063,8 +1376,12 @@ reset_counts(void)
 {
 	size_t i;
 
-	for (i = 0; i < NTYPES; i++)
-		types[i].count = 0;
+	for (i = 0; i < NTYPES; i++) {
+		types[i].count = types[i].staged = 0;
+		types[i].direct = 0;
+		idset_free(&types[i].seen);
+	}
+	copy_switches = 0;
 }
 
 static void
@@ -1224,8 +1541,10 @@ start_run(struct rec_reader *r, const struct json_value *rec)
 	    1, params);
 	run.skip = PQntuples(q) > 0;
 	PQclear(q);
-	if (!run.skip)
+	if (!run.skip) {
 		check_late(r);
+		find_direct();
+	}
 	if (run.skip) {
 		totals.skipped_runs++;
 		if (!opt.quiet)
@@ -1499,9 +1818,12 @@ main(int argc, char **argv)
 	/* JIT compiles each big statement for longer than it runs; the
 	 * staging table lives in temp_buffers (8MB by default), which
 	 * must be set before it is first used; merges of a large run hash
-	 * more than the default 4MB of work_mem. */
+	 * more than the default 4MB of work_mem.  A poll's merge looks its
+	 * few ids up by index: at the default random_page_cost (made for
+	 * spinning disks) the planner would rather read the whole table,
+	 * every region of it, though the table is in memory. */
 	pgx_exec(conn, "SET jit = off; SET temp_buffers = '128MB';"
-	    " SET work_mem = '64MB'");
+	    " SET work_mem = '64MB'; SET random_page_cost = 1.1");
 	if (opt.init || opt.migrate || opt.roles)
 		setup_schema();
 	if (nfiles > 0)
