@@ -9,15 +9,7 @@
 . "$top_srcdir/tests/lib/pg.sh"
 . "$top_srcdir/tests/pg-load/lib.sh"
 db_new bad
-S='"compute/servers"'
-D=2019-03-01T
-{
-	run r1 ${D}00:00:00Z R1 "$S"
-	inst a ${D}00:00:00Z R1 ACTIVE
-	inst b ${D}00:00:00Z R1 ACTIVE
-	end r1 ${D}00:00:10Z
-} | pg-load -q || fail "base load"
-dump "$T/base"
+base_load
 
 # rejected CASE LINE FIELD-PATTERN: a run of r2 whose line 3 is LINE.
 rejected() {

@@ -4,15 +4,7 @@
 . "$top_srcdir/tests/lib/pg.sh"
 . "$top_srcdir/tests/pg-load/lib.sh"
 db_new inc
-S='"compute/servers"'
-D=2019-03-01T
-{
-	run r1 ${D}00:00:00Z R1 "$S"
-	inst a ${D}00:00:00Z R1 ACTIVE
-	inst b ${D}00:00:00Z R1 ACTIVE
-	end r1 ${D}00:00:10Z
-} | pg-load -q || fail "base load"
-dump "$T/base"
+base_load
 
 # Truncated: run r2 has no run_end.  The complete run before it in the
 # same stream is not stored either: the stream is one transaction.

@@ -60,6 +60,20 @@ inst() {
 	printf '{"type":"instance","id":"%s","region":"%s","observed_at":"%s","run_id":"r","status":"%s","vcpus":1,"project_id":"p"%s}\n' \
 	    "$1" "$3" "$2" "$4" "${5:-}"
 }
+# base_load: one complete run r1 of two running instances a and b at
+# 2019-03-01T00:00:00Z in region R1, loaded; its dump in $T/base.
+# Sets S (the run's resources) and D (the day) for the caller's next runs.
+base_load() {
+	S='"compute/servers"'
+	D=2019-03-01T
+	{
+		run r1 ${D}00:00:00Z R1 "$S"
+		inst a ${D}00:00:00Z R1 ACTIVE
+		inst b ${D}00:00:00Z R1 ACTIVE
+		end r1 ${D}00:00:10Z
+	} | pg-load -q || fail "base load"
+	dump "$T/base"
+}
 # versions TABLE ID: "valid_from valid_to" of each version, by valid_from.
 versions() {
 	q "SELECT string_agg(to_char(valid_from AT TIME ZONE 'UTC', 'HH24:MI:SS')
