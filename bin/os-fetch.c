@@ -142,6 +142,7 @@ static struct {
 	char *region;
 	char run_id[64];
 	int64_t started_at;
+	int64_t clock_shift;	/* --now minus the real clock */
 	int authenticated; /* the first token came */
 	int reauth_used;
 	int reauth_pending;
@@ -187,6 +188,8 @@ usage(void)
 	    "changes-since\n"
 	    "  --changes-since TIME     servers changed since TIME (overrides "
 	    "--state)\n"
+	    "  --now TIME               stamp the run as if the clock read "
+	    "TIME\n"
 	    "  --page-size N            items per page asked for (default "
 	    "1000)\n"
 	    "  -j, --parallel N         requests in flight at most (default "
@@ -274,10 +277,20 @@ select_resources(const char *list)
 /* ---------------------------------------------------------------- */
 /* Output. */
 
+/*
+ * The collector's clock, moved to --now when given: a replay of a recorded
+ * or simulated cloud stamps its pages with the instant it stands for.
+ */
+static int64_t
+clock_now(void)
+{
+	return (int64_t)time(NULL) + g.clock_shift;
+}
+
 static void
 now_text(char buf[RTIME_BUFSIZE])
 {
-	rtime_format((int64_t)time(NULL), buf);
+	rtime_format(clock_now(), buf);
 }
 
 static void
@@ -1468,7 +1481,8 @@ enum {
 	O_PAGE,
 	O_RETRIES,
 	O_TIMEOUT,
-	O_SPOOL
+	O_SPOOL,
+	O_NOW
 };
 
 static const struct option longopts[] = {
@@ -1476,6 +1490,7 @@ static const struct option longopts[] = {
     {"changes-since", required_argument, NULL, O_CHANGES},
     {"help", no_argument, NULL, 'h'},
     {"insecure", no_argument, NULL, O_INSECURE},
+    {"now", required_argument, NULL, O_NOW},
     {"os-cloud", required_argument, NULL, O_CLOUD},
     {"os-compute-api-version", required_argument, NULL, O_CMV},
     {"os-interface", required_argument, NULL, O_IFACE},
@@ -1534,6 +1549,10 @@ parse_options(int argc, char **argv)
 			break;
 		case O_INSECURE:
 			g.insecure = 1;
+			break;
+		case O_NOW:
+			g.clock_shift = parse_time_opt("--now", optarg) -
+			    (int64_t)time(NULL);
 			break;
 		case O_CLOUD:
 			g.os_cloud = optarg;
@@ -1727,7 +1746,7 @@ main(int argc, char **argv)
 	g.http = http_new(&ho);
 	g.json = json_parser_new();
 	jw_init(&g.out, stdout, "standard output");
-	g.started_at = (int64_t)time(NULL);
+	g.started_at = clock_now();
 	make_run_id();
 
 	start_token();

@@ -17,6 +17,16 @@ expect_eq "/dev/full: no state written" "$(ls "$T/state" 2>/dev/null)" ""
 os-fetch -r identity --state "$T/state" >/dev/null 2>&1
 expect_grep "a complete run writes the state" "^last_complete_start " "$T/state"
 
+# --now: the run, its pages and the state stand at the instant given.
+os-fetch -r identity --now 2019-03-01T00:15:00Z --state "$T/nstate" >"$T/now.jsonl"
+expect_eq "--now: exit" "$?" 0
+expect_eq "--now: run_start" "$(jq -r 'select(.type == "run_start") | .started_at' "$T/now.jsonl")" 2019-03-01T00:15:00Z
+expect_eq "--now: run id" "$(jq -r 'select(.type == "run_start") | .run_id[0:16]' "$T/now.jsonl")" 20190301T001500Z
+expect_eq "--now: pages stamped from that instant" "$(jq -r 'select(.type == "page") | .fetched_at[0:15]' "$T/now.jsonl" | sort -u)" 2019-03-01T00:1
+expect_grep "--now: state" "^last_complete_start 2019-03-01T00:15:00Z" "$T/nstate"
+os-fetch -r identity --now 2019-02-30 >/dev/null 2>"$T/now.err"
+expect_eq "--now: bad time: exit 2" "$?" 2
+
 os-fetch -r identity >&- 2>"$T/closed.err"
 expect_eq "closed stdout: exit 1" "$?" 1
 expect_grep "closed stdout: write error" "^os-fetch: write error on standard output" "$T/closed.err"
