@@ -420,7 +420,7 @@ month_opt(const char *s)
 		moc_usage_error("bad month for --month: %s", s);
 	CO.since = rtime_month_start(y, (unsigned)m);
 	CO.until = rtime_month_start(y, (unsigned)m + 1);
-	CO.has_since = CO.has_until = 2;
+	CO.has_since = CO.has_until = 1;
 }
 
 static int64_t
@@ -455,7 +455,7 @@ parse_options(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c, month = 0;
+	int c, month = 0, span = 0;
 
 	CO.tolerance = 3600;
 	CO.slot = 15 * 60;
@@ -484,14 +484,14 @@ parse_options(int argc, char **argv)
 			break;
 		case 's':
 			CO.since = time_opt("since", optarg);
-			CO.has_since = 1;
+			CO.has_since = span = 1;
 			break;
 		case 't':
 			CO.tolerance = duration_opt("tolerance", optarg, 0);
 			break;
 		case 'u':
 			CO.until = time_opt("until", optarg);
-			CO.has_until = 1;
+			CO.has_until = span = 1;
 			break;
 		case 'V':
 			moc_print_version();
@@ -513,7 +513,7 @@ parse_options(int argc, char **argv)
 			exit(EXIT_USAGE);
 		}
 	}
-	if (month && (CO.has_since == 1 || CO.has_until == 1))
+	if (month && span)
 		moc_usage_error("--month excludes --since and --until");
 	if (CO.has_since && CO.has_until && CO.until <= CO.since)
 		moc_usage_error("--until is not after --since");

@@ -70,6 +70,7 @@ trouble unknowncheck 'unknown check in --check: bogus' -c coverage,bogus
 trouble badtime 'bad time for --since: yesterday' --since yesterday
 trouble badmonth 'bad month for --month: 2024-13' --month 2024-13
 trouble monthsince 'excludes' --month 2024-02 --since 2024-02-01
+trouble sincemonth 'excludes' --until 2024-03-01 --month 2024-02
 trouble order 'not after' --since $U --until $F
 trouble tolerance 'bad duration for --tolerance: soon' --tolerance soon
 trouble twostdin 'standard input given as two inputs' --summaries - -
