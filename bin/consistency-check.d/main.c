@@ -201,12 +201,6 @@ cc_number_text(const struct json_value *rec, const char *field)
 	return v->u.text;
 }
 
-void
-cc_fmt_time(int64_t t, char *buf)
-{
-	rtime_format(t, buf);
-}
-
 /* Hours with two decimals, from seconds: "12.25 h". */
 void
 cc_fmt_hours(int64_t s, char *buf, size_t n)
