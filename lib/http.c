@@ -35,6 +35,8 @@ struct http_client {
 	unsigned auth_gen;
 	uint64_t rng;
 	struct http_stats st;
+	char *scratch; /* a filtered piece on its way to a spool file */
+	size_t scratchsize;
 };
 
 int64_t
@@ -95,6 +97,7 @@ http_free(struct http_client *c)
 	curl_multi_cleanup(c->multi);
 	free(c->auth_name);
 	wipe_free(c->auth_value);
+	free(c->scratch);
 	free(c);
 	curl_global_cleanup();
 }
@@ -133,6 +136,7 @@ reset_answer(struct http_req *r)
 	r->status = 0;
 	r->error[0] = '\0';
 	r->retry_after_ms = -1;
+	r->filtered = -1;
 }
 
 void
@@ -171,10 +175,20 @@ http_auth_gen(const struct http_client *c)
 	return c->auth_gen;
 }
 
+/*
+ * At the tail, or at the head for a request marked first: the pages of a
+ * listing come one after the other, so each next page is the long pole and
+ * should not wait behind the many short requests queued meanwhile.
+ */
 static void
 enqueue(struct http_client *c, struct http_req *r)
 {
 	c->queued++;
+	if (r->first && c->head != NULL) {
+		r->next = c->head;
+		c->head = r;
+		return;
+	}
 	r->next = NULL;
 	if (c->tail != NULL)
 		c->tail->next = r;
@@ -286,12 +300,64 @@ spool_start(struct http_req *r)
 	return 0;
 }
 
+/* A 2xx answer with a filter goes through it from its first piece on. */
+static void
+start_filter(struct http_req *r)
+{
+	long code = 0;
+
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
+	r->filtered = r->filter != NULL && code >= 200 && code < 300;
+	if (r->filtered)
+		r->filter->begin(r->filter_arg);
+}
+
+static char *
+scratch(struct http_client *c, size_t n)
+{
+	if (n > c->scratchsize) {
+		free(c->scratch);
+		c->scratch = moc_xmalloc(n);
+		c->scratchsize = n;
+	}
+	return c->scratch;
+}
+
+/* Room for n more bytes (and a NUL) in the body buffer. */
+static void
+reserve(struct http_req *r, size_t n, size_t over)
+{
+	if (r->cap == 0) {
+		/* Size the buffer once when the length is announced. */
+		curl_off_t cl = -1;
+		curl_easy_getinfo(
+		    r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+		if (cl > 0 && (uint64_t)cl < SIZE_MAX / 2 && (size_t)cl >= n &&
+		    (over == 0 || r->no_spool || (size_t)cl <= over)) {
+			r->cap = (size_t)cl + 1;
+			r->body = moc_xmalloc(r->cap);
+		}
+	}
+	if (r->len + n + 1 > r->cap) {
+		size_t cap = r->cap ? r->cap : 16384;
+		while (cap < r->len + n + 1)
+			cap *= 2;
+		r->body = moc_xrealloc(r->body, cap);
+		r->cap = cap;
+	}
+}
+
 static size_t
 on_body(char *ptr, size_t size, size_t n, void *arg)
 {
 	struct http_req *r = arg;
-	size_t len = size * n, over = r->client->o.spool_over;
+	struct http_client *c = r->client;
+	size_t len = size * n, over = c->o.spool_over, keep = len;
+	const char *src = ptr;
 
+	c->st.bytes += len;
+	if (r->filtered < 0)
+		start_filter(r);
 	if (r->spool == NULL && over > 0 && !r->no_spool &&
 	    r->len + len > over && spool_start(r) != 0) {
 		snprintf(r->error, sizeof(r->error),
@@ -299,35 +365,26 @@ on_body(char *ptr, size_t size, size_t n, void *arg)
 		return 0;
 	}
 	if (r->spool != NULL) {
-		if (fwrite(ptr, 1, len, r->spool) != len) {
+		if (r->filtered) {
+			char *out = scratch(c, len);
+			keep = r->filter->piece(r->filter_arg, ptr, len, out);
+			src = out;
+		}
+		if (fwrite(src, 1, keep, r->spool) != keep) {
 			snprintf(r->error, sizeof(r->error),
 			    "cannot keep a large body in a temporary file");
 			return 0;
 		}
-		r->len += len;
+		r->len += keep;
 		return len;
 	}
-	if (r->cap == 0) {
-		/* Size the buffer once when the length is announced. */
-		curl_off_t cl = -1;
-		curl_easy_getinfo(
-		    r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
-		if (cl > 0 && (uint64_t)cl < SIZE_MAX / 2 &&
-		    (size_t)cl >= len &&
-		    (over == 0 || r->no_spool || (size_t)cl <= over)) {
-			r->cap = (size_t)cl + 1;
-			r->body = moc_xmalloc(r->cap);
-		}
-	}
-	if (r->len + len + 1 > r->cap) {
-		size_t cap = r->cap ? r->cap : 16384;
-		while (cap < r->len + len + 1)
-			cap *= 2;
-		r->body = moc_xrealloc(r->body, cap);
-		r->cap = cap;
-	}
-	memcpy(r->body + r->len, ptr, len);
-	r->len += len;
+	reserve(r, len, over);
+	if (r->filtered)
+		keep =
+		    r->filter->piece(r->filter_arg, ptr, len, r->body + r->len);
+	else
+		memcpy(r->body + r->len, ptr, len);
+	r->len += keep;
 	r->body[r->len] = '\0';
 	return len;
 }
@@ -546,10 +603,17 @@ finish(
 {
 	struct http_req *r;
 	int retry = 0;
+	long status = 0;
 
 	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
 	curl_multi_remove_handle(c->multi, e);
 	c->active--;
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+		/* An empty 2xx body is one the filter has to see too. */
+		if (r->filtered < 0)
+			start_filter(r);
+	}
 	curl_slist_free_all(r->hdrs);
 	r->hdrs = NULL;
 	wipe_free(r->hdr_token);
@@ -559,7 +623,6 @@ finish(
 	else
 		curl_easy_cleanup(e);
 	r->easy = NULL;
-	c->st.bytes += r->len;
 
 	if (rc != CURLE_OK) {
 		r->status = 0;
@@ -573,7 +636,7 @@ finish(
 			    curl_easy_strerror(rc));
 		retry = retryable_curl(rc);
 	} else {
-		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
+		r->status = status;
 		if (retryable_status(r->status)) {
 			snprintf(r->error, sizeof(r->error), "HTTP status %ld",
 			    r->status);
