@@ -22,6 +22,9 @@
 #include "http.h"
 #include "util.h"
 
+/* Bytes libcurl reads from a socket at once (its default is 16 KB). */
+#define RECV_BUFFER (256L * 1024)
+
 struct http_client {
 	struct http_opts o;
 	CURLM *multi;
@@ -536,6 +539,11 @@ start(struct http_client *c, struct http_req *r)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->o.timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->o.timeout_ms);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	/*
+	 * A listing page is megabytes: read it in large pieces, not 16 KB
+	 * ones, each of which costs a poll, a recv and a filter call.
+	 */
+	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, RECV_BUFFER);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #else

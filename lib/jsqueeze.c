@@ -63,6 +63,13 @@ struct jsq {
 	const char *lit; /* the rest of "true", "false" or "null" */
 	enum jsq_scalar lit_kind;
 	int in_key, capture, escaped;
+	/*
+	 * A key or a wanted string is read where it lies in the output (from
+	 * offset from) while it stays within one piece; it is copied to cap
+	 * only when it spans pieces.
+	 */
+	int direct;
+	size_t from;
 	char *cap; /* a string being captured, raw */
 	size_t caplen, capsize;
 	unsigned char *stack; /* '{' or '[' per open container */
@@ -134,30 +141,65 @@ static const unsigned char plain[256] = {
 };
 /* clang-format on */
 
+#if defined(__SSE2__) && defined(__GNUC__)
+/* A mask of the bytes of v that need a look. */
+static inline int
+special16(__m128i v)
+{
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i bslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(' ');
+
+	/* Signed: bytes 0x80-0xff are negative, below ' ' too. */
+	return _mm_movemask_epi8(_mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+	    _mm_cmplt_epi8(v, space)));
+}
+#endif
+
+/* How many bytes from s need no look: not '"', '\\', a control or 8-bit. */
 static size_t
 plain_run(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 
 #if defined(__SSE2__) && defined(__GNUC__)
-	const __m128i quote = _mm_set1_epi8('"');
-	const __m128i bslash = _mm_set1_epi8('\\');
-	const __m128i space = _mm_set1_epi8(' ');
-
 	for (; i + 16 <= n; i += 16) {
-		__m128i v =
-		    _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		/* Signed: bytes 0x80-0xff are negative, below ' ' too. */
-		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-		                             _mm_cmpeq_epi8(v, bslash)),
-		    _mm_cmplt_epi8(v, space));
-		int bits = _mm_movemask_epi8(m);
+		int bits = special16(
+		    _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
 		if (bits != 0)
 			return i + (size_t)__builtin_ctz((unsigned)bits);
 	}
 #endif
 	while (i < n && plain[s[i]])
 		i++;
+	return i;
+}
+
+/*
+ * The same, copying them to o on the way, 16 at a time: o must not
+ * overlap s, and may get up to 15 bytes past the run (still within the n
+ * bytes it has room for).
+ */
+static size_t
+copy_run(const unsigned char *s, size_t n, char *o)
+{
+	size_t i = 0;
+
+#if defined(__SSE2__) && defined(__GNUC__)
+	for (; i + 16 <= n; i += 16) {
+		__m128i v =
+		    _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		int bits = special16(v);
+		_mm_storeu_si128((__m128i *)(void *)(o + i), v);
+		if (bits != 0)
+			return i + (size_t)__builtin_ctz((unsigned)bits);
+	}
+#endif
+	while (i < n && plain[s[i]]) {
+		o[i] = (char)s[i];
+		i++;
+	}
 	return i;
 }
 
@@ -291,26 +333,41 @@ scalar(struct jsq *z, enum jsq_scalar kind)
 	value_done(z);
 }
 
-/* A string's closing quote. */
+/*
+ * A string's closing quote; its text (the wanted ones') ends at out + k,
+ * or is in cap.
+ */
 static void
-string_end(struct jsq *z)
+string_end(struct jsq *z, const char *out, size_t k)
 {
+	const char *text;
+	size_t len;
+
 	z->lex = L_TOKEN;
 	if (!z->in_key && !z->capture) {
 		scalar(z, JSQ_STRING);
 		return;
 	}
-	if (z->escaped)
-		unescape(z);
-	else if (z->cap != NULL)
-		z->cap[z->caplen] = '\0';
+	if (z->direct && !z->escaped) {
+		text = out + z->from;
+		len = k - z->from;
+	} else {
+		if (z->direct)
+			cap_add(z, (const unsigned char *)out + z->from,
+			    k - z->from);
+		z->direct = 0;
+		if (z->escaped)
+			unescape(z);
+		text = z->cap != NULL ? z->cap : "";
+		len = z->caplen;
+	}
 	if (z->in_key) {
 		if (z->cb->key != NULL)
-			z->cb->key(z->ctx, z->cap ? z->cap : "", z->caplen);
+			z->cb->key(z->ctx, text, len);
 		z->expect = X_COLON;
 		return;
 	}
-	z->cb->string(z->ctx, z->cap ? z->cap : "", z->caplen);
+	z->cb->string(z->ctx, text, len);
 	value_done(z);
 }
 
@@ -625,46 +682,103 @@ string_byte(struct jsq *z, unsigned char c, size_t at)
 	}
 }
 
+/* Whether a string is open: its text goes on in the next piece. */
+static int
+in_string(const struct jsq *z)
+{
+	return z->lex == L_STRING || z->lex == L_ESCAPE || z->lex == L_HEX ||
+	    z->lex == L_UTF8;
+}
+
 size_t
 jsq_feed(struct jsq *z, const char *in, size_t n, char *out)
 {
 	const unsigned char *s = (const unsigned char *)in;
 	size_t i = 0, k = 0;
 	int keep;
+	/* Output apart from input: runs are copied as they are scanned. */
+	int apart = out + n <= in || in + n <= out;
+	/*
+	 * The hot state in locals: every byte written through out could be
+	 * *z as far as the compiler knows, so fields would be read again
+	 * after each.  Helpers see z, so it is synced around their calls.
+	 */
+	enum lex lex = z->lex;
+	enum expect expect = z->expect;
+	/* A wanted string that began in an earlier piece is copied to cap. */
+	int copying = in_string(z) && !z->direct && (z->capture || z->in_key);
 
+#define SYNC_OUT() (z->lex = lex, z->expect = expect)
+#define SYNC_IN() (lex = z->lex, expect = z->expect)
 	if (z->err != NULL)
 		return 0;
 	while (i < n) {
 		unsigned char c;
 
-		if (z->lex == L_STRING) {
-			size_t run = plain_run(s + i, n - i);
-			if (out + k != in + i)
-				memmove(out + k, in + i, run);
-			if (z->capture || z->in_key)
-				cap_add(z, s + i, run);
+		switch (lex) {
+		case L_STRING: {
+			size_t run;
+			if (apart)
+				run = copy_run(s + i, n - i, out + k);
+			else {
+				run = plain_run(s + i, n - i);
+				if (out + k != in + i)
+					memmove(out + k, in + i, run);
+			}
+			/* From the output: in place, the input has moved. */
+			if (copying)
+				cap_add(z, (unsigned char *)out + k, run);
 			k += run;
 			i += run;
 			if (i == n)
-				break;
+				continue;
 			c = s[i];
 			if (c == '"') {
+				SYNC_OUT();
+				string_end(z, out, k);
+				SYNC_IN();
+				copying = 0;
 				out[k++] = '"';
 				i++;
-				string_end(z);
 				continue;
 			}
-		} else
-			c = s[i];
-		switch (z->lex) {
+			break; /* a special byte: below */
+		}
 		case L_TOKEN:
-			if (token(z, c, z->off + i, &keep) != 0)
-				goto failed;
-			if (keep)
-				out[k++] = (char)c;
+			c = s[i];
+			/* The commonest first: json.dumps writes ", " and ": ".
+			 */
+			if (c == ' ') {
+				i++;
+				continue;
+			}
+			if (c == ',' && expect == X_NEXT)
+				expect = z->stack[z->depth - 1] == '{'
+				    ? X_KEY
+				    : X_VALUE;
+			else if (c == ':' && expect == X_COLON)
+				expect = X_VALUE;
+			else {
+				SYNC_OUT();
+				if (token(z, c, z->off + i, &keep) != 0)
+					goto failed;
+				SYNC_IN();
+				if (!keep) {
+					i++;
+					continue;
+				}
+			}
+			out[k++] = (char)c;
 			i++;
+			if (lex == L_STRING) {
+				z->direct = 1;
+				z->from = k;
+				copying = 0;
+			}
 			continue;
 		case L_NUMBER:
+			c = s[i];
+			SYNC_OUT();
 			switch (number(z, c, z->off + i)) {
 			case 1:
 				out[k++] = (char)c;
@@ -673,11 +787,13 @@ jsq_feed(struct jsq *z, const char *in, size_t n, char *out)
 			case 0: /* c is the next token's */
 				z->lex = L_TOKEN;
 				scalar(z, JSQ_NUMBER);
+				SYNC_IN();
 				continue;
 			default:
 				goto failed;
 			}
 		case L_LITERAL:
+			c = s[i];
 			if (c != (unsigned char)*z->lit) {
 				set_error(z, z->off + i,
 				    "lexical error: invalid string in json "
@@ -687,23 +803,38 @@ jsq_feed(struct jsq *z, const char *in, size_t n, char *out)
 			out[k++] = (char)c;
 			i++;
 			if (*++z->lit == '\0') {
+				SYNC_OUT();
 				z->lex = L_TOKEN;
 				scalar(z, z->lit_kind);
+				SYNC_IN();
 			}
 			continue;
-		default: /* inside a string */
-			if (string_byte(z, c, z->off + i) != 0)
-				goto failed;
-			out[k++] = (char)c;
-			if (z->capture || z->in_key)
-				cap_add(z, s + i, 1);
-			i++;
-			continue;
+		default:
+			c = s[i];
+			break;
 		}
+		/* A byte of a string that is not plain text. */
+		SYNC_OUT();
+		if (string_byte(z, c, z->off + i) != 0)
+			goto failed;
+		SYNC_IN();
+		out[k++] = (char)c;
+		if (copying)
+			cap_add(z, &c, 1);
+		i++;
+	}
+	SYNC_OUT();
+	/* A wanted string goes on in the next piece: keep what came. */
+	if (z->direct && in_string(z)) {
+		if (z->capture || z->in_key)
+			cap_add(z, (unsigned char *)out + z->from, k - z->from);
+		z->direct = 0;
 	}
 failed:
 	z->off += n;
 	return k;
+#undef SYNC_OUT
+#undef SYNC_IN
 }
 
 int
