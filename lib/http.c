@@ -17,6 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <curl/curl.h>
 
 #include "http.h"
@@ -58,6 +62,15 @@ http_new(const struct http_opts *o)
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		moc_die(EXIT_DATA, "cannot initialise libcurl");
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+	/*
+	 * Bodies are megabytes, allocated and freed all run long.  glibc
+	 * raises its mmap threshold to the size of each large block freed,
+	 * after which such blocks come from the heap, which fragments and
+	 * keeps what it grew to: a fixed threshold hands every one back.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 	c = moc_xcalloc(1, sizeof(*c));
 	c->o = *o;
 	if (c->o.parallel < 1)
@@ -315,6 +328,22 @@ start_filter(struct http_req *r)
 		r->filter->begin(r->filter_arg);
 }
 
+/*
+ * The body's length as the answer announced it, on its first piece: a body
+ * that will not stay in memory goes to its file from the start, rather
+ * than after a buffer as large as spool_over was filled.
+ */
+static size_t
+announced(const struct http_req *r)
+{
+	curl_off_t cl = -1;
+
+	if (r->len > 0 || r->cap > 0)
+		return 0;
+	curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+	return cl > 0 && (uint64_t)cl < SIZE_MAX ? (size_t)cl : 0;
+}
+
 static char *
 scratch(struct http_client *c, size_t n)
 {
@@ -362,7 +391,8 @@ on_body(char *ptr, size_t size, size_t n, void *arg)
 	if (r->filtered < 0)
 		start_filter(r);
 	if (r->spool == NULL && over > 0 && !r->no_spool &&
-	    r->len + len > over && spool_start(r) != 0) {
+	    (r->len + len > over || announced(r) > over) &&
+	    spool_start(r) != 0) {
 		snprintf(r->error, sizeof(r->error),
 		    "cannot keep a large body in a temporary file");
 		return 0;
