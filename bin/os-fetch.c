@@ -630,7 +630,12 @@ scan_scalar(void *ctx, enum jsq_scalar kind)
 	sc->key[0] = '\0';
 }
 
-static void
+/*
+ * What is inside a container that holds nothing os-fetch reads (a member
+ * of the top object other than the links and the listed items; inside an
+ * item or a link) is only checked and copied, not reported.
+ */
+static int
 scan_start(void *ctx)
 {
 	struct scan *sc = ctx;
@@ -639,6 +644,7 @@ scan_start(void *ctx)
 	sc->key[0] = '\0';
 	if (sc->depth == 3 && sc->kind == K_LINKS)
 		scan_reset_item(sc);
+	return sc->depth >= 4 || (sc->depth >= 2 && sc->kind == K_OTHER);
 }
 
 static void

@@ -62,7 +62,10 @@ struct jsq {
 	int need;
 	const char *lit; /* the rest of "true", "false" or "null" */
 	enum jsq_scalar lit_kind;
-	int in_key, capture, escaped;
+	int in_key;  /* the string is a key */
+	int capture; /* its text is wanted: a key reported, a wanted value */
+	int escaped;
+	size_t quiet; /* the depth of the container start() silenced, or 0 */
 	/*
 	 * A key or a wanted string is read where it lies in the output (from
 	 * offset from) while it stays within one piece; it is copied to cap
@@ -107,6 +110,7 @@ jsq_reset(struct jsq *z)
 	z->lex = L_TOKEN;
 	z->expect = X_VALUE;
 	z->depth = 0;
+	z->quiet = 0;
 	z->off = 0;
 	z->caplen = 0;
 	z->err = NULL;
@@ -328,7 +332,7 @@ value_done(struct jsq *z)
 static void
 scalar(struct jsq *z, enum jsq_scalar kind)
 {
-	if (z->cb->scalar != NULL)
+	if (z->quiet == 0 && z->cb->scalar != NULL)
 		z->cb->scalar(z->ctx, kind);
 	value_done(z);
 }
@@ -344,8 +348,11 @@ string_end(struct jsq *z, const char *out, size_t k)
 	size_t len;
 
 	z->lex = L_TOKEN;
-	if (!z->in_key && !z->capture) {
-		scalar(z, JSQ_STRING);
+	if (!z->capture) {
+		if (z->in_key)
+			z->expect = X_COLON;
+		else
+			scalar(z, JSQ_STRING);
 		return;
 	}
 	if (z->direct && !z->escaped) {
@@ -409,8 +416,8 @@ push(struct jsq *z, unsigned char c)
 		z->stack = moc_xrealloc(z->stack, z->stacksize);
 	}
 	z->stack[z->depth++] = c;
-	if (z->cb->start != NULL)
-		z->cb->start(z->ctx);
+	if (z->quiet == 0 && z->cb->start != NULL && z->cb->start(z->ctx))
+		z->quiet = z->depth;
 	z->expect = c == '{' ? X_FIRST_KEY : X_FIRST_VALUE;
 }
 
@@ -426,10 +433,13 @@ pop(struct jsq *z, unsigned char c)
 		return -1;
 	if (open == '[' && z->expect != X_FIRST_VALUE && z->expect != X_NEXT)
 		return -1;
+	/* The end of the container that start() silenced is reported. */
+	if (z->quiet == z->depth)
+		z->quiet = 0;
 	z->depth--;
-	if (open == '{' && z->cb->end_map != NULL)
+	if (z->quiet == 0 && open == '{' && z->cb->end_map != NULL)
 		z->cb->end_map(z->ctx);
-	else if (open == '[' && z->cb->end_array != NULL)
+	else if (z->quiet == 0 && open == '[' && z->cb->end_array != NULL)
 		z->cb->end_array(z->ctx);
 	value_done(z);
 	return 0;
@@ -439,12 +449,13 @@ pop(struct jsq *z, unsigned char c)
 static int
 string_start(struct jsq *z)
 {
-	if (z->expect == X_KEY || z->expect == X_FIRST_KEY)
+	if (z->expect == X_KEY || z->expect == X_FIRST_KEY) {
 		z->in_key = 1;
-	else if (expects_value(z)) {
+		z->capture = z->quiet == 0;
+	} else if (expects_value(z)) {
 		z->in_key = 0;
-		z->capture = z->cb->want != NULL && z->cb->string != NULL &&
-		    z->cb->want(z->ctx);
+		z->capture = z->quiet == 0 && z->cb->want != NULL &&
+		    z->cb->string != NULL && z->cb->want(z->ctx);
 	} else
 		return -1;
 	z->lex = L_STRING;
@@ -682,6 +693,21 @@ string_byte(struct jsq *z, unsigned char c, size_t at)
 	}
 }
 
+/*
+ * The length of "null", "true" or "false" when the whole word is at s, or
+ * 0 (it may go on in the next piece, or be wrong: the byte-by-byte path
+ * decides).
+ */
+static size_t
+whole_literal(const unsigned char *s, size_t n)
+{
+	if (n >= 4 && (memcmp(s, "null", 4) == 0 || memcmp(s, "true", 4) == 0))
+		return 4;
+	if (n >= 5 && memcmp(s, "false", 5) == 0)
+		return 5;
+	return 0;
+}
+
 /* Whether a string is open: its text goes on in the next piece. */
 static int
 in_string(const struct jsq *z)
@@ -706,7 +732,7 @@ jsq_feed(struct jsq *z, const char *in, size_t n, char *out)
 	enum lex lex = z->lex;
 	enum expect expect = z->expect;
 	/* A wanted string that began in an earlier piece is copied to cap. */
-	int copying = in_string(z) && !z->direct && (z->capture || z->in_key);
+	int copying = in_string(z) && !z->direct && z->capture;
 
 #define SYNC_OUT() (z->lex = lex, z->expect = expect)
 #define SYNC_IN() (lex = z->lex, expect = z->expect)
@@ -745,39 +771,69 @@ jsq_feed(struct jsq *z, const char *in, size_t n, char *out)
 			break; /* a special byte: below */
 		}
 		case L_TOKEN:
-			c = s[i];
-			/* The commonest first: json.dumps writes ", " and ": ".
+			/* Token after token here, without the outer dispatch.
 			 */
-			if (c == ' ') {
-				i++;
-				continue;
-			}
-			if (c == ',' && expect == X_NEXT)
-				expect = z->stack[z->depth - 1] == '{'
-				    ? X_KEY
-				    : X_VALUE;
-			else if (c == ':' && expect == X_COLON)
-				expect = X_VALUE;
-			else {
-				SYNC_OUT();
-				if (token(z, c, z->off + i, &keep) != 0)
-					goto failed;
-				SYNC_IN();
-				if (!keep) {
+			do {
+				c = s[i];
+				/* The commonest first: json.dumps writes ", "
+				 * and
+				 * ": ". */
+				if (c == ' ') {
 					i++;
 					continue;
 				}
-			}
-			out[k++] = (char)c;
-			i++;
-			if (lex == L_STRING) {
-				z->direct = 1;
-				z->from = k;
-				copying = 0;
-			}
+				if (c == ',' && expect == X_NEXT)
+					expect = z->stack[z->depth - 1] == '{'
+					    ? X_KEY
+					    : X_VALUE;
+				else if (c == ':' && expect == X_COLON)
+					expect = X_VALUE;
+				else if ((c == 'n' || c == 't' || c == 'f') &&
+				    (expect == X_VALUE ||
+				        expect == X_FIRST_VALUE) &&
+				    whole_literal(s + i, n - i) > 0) {
+					size_t len =
+					    whole_literal(s + i, n - i);
+					memmove(out + k, in + i, len);
+					k += len;
+					i += len;
+					SYNC_OUT();
+					scalar(z,
+					    c == 'n'       ? JSQ_NULL
+					        : c == 't' ? JSQ_TRUE
+					                   : JSQ_FALSE);
+					SYNC_IN();
+					continue;
+				} else {
+					SYNC_OUT();
+					if (token(z, c, z->off + i, &keep) != 0)
+						goto failed;
+					SYNC_IN();
+					if (!keep) {
+						i++;
+						continue;
+					}
+				}
+				out[k++] = (char)c;
+				i++;
+				if (lex == L_STRING) {
+					z->direct = 1;
+					z->from = k;
+					copying = 0;
+				}
+			} while (lex == L_TOKEN && i < n);
 			continue;
 		case L_NUMBER:
 			c = s[i];
+			/* Digits after digits need no state change. */
+			if (c >= '0' && c <= '9' &&
+			    (z->num == N_INT_END || z->num == N_FRAC_END ||
+			        z->num == N_EXP_END)) {
+				do
+					out[k++] = (char)s[i++];
+				while (i < n && s[i] >= '0' && s[i] <= '9');
+				continue;
+			}
 			SYNC_OUT();
 			switch (number(z, c, z->off + i)) {
 			case 1:
@@ -826,7 +882,7 @@ jsq_feed(struct jsq *z, const char *in, size_t n, char *out)
 	SYNC_OUT();
 	/* A wanted string goes on in the next piece: keep what came. */
 	if (z->direct && in_string(z)) {
-		if (z->capture || z->in_key)
+		if (z->capture)
 			cap_add(z, (unsigned char *)out + z->from, k - z->from);
 		z->direct = 0;
 	}

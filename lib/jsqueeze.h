@@ -18,7 +18,12 @@ enum jsq_scalar { JSQ_NULL, JSQ_FALSE, JSQ_TRUE, JSQ_NUMBER, JSQ_STRING };
 
 /* Events, in document order; any may be NULL. */
 struct jsq_callbacks {
-	void (*start)(void *ctx); /* '{' or '[' */
+	/*
+	 * '{' or '[': non-zero to hear nothing from inside this container
+	 * until its end (which is reported), so a caller pays for the events
+	 * of the parts of a document it reads, not of every token.
+	 */
+	int (*start)(void *ctx);
 	void (*end_map)(void *ctx);
 	void (*end_array)(void *ctx);
 	/* An object's key, escapes decoded. */

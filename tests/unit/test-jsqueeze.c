@@ -147,13 +147,11 @@ yajl_check(const char *s, size_t n, struct trace *t)
 }
 
 /* jsqueeze's side: the same trace, every string asked for. */
-static int depth;
-static void
+static int
 j_start(void *c)
 {
-	/* Which one it was is in the text; the trace needs the kind. */
 	(void)c;
-	depth++;
+	return 0;
 }
 static void
 j_end_map(void *c)
@@ -204,11 +202,12 @@ struct jrun {
 
 static struct jrun *cur;
 
-static void
+static int
 j_start_marked(void *c)
 {
-	j_start(c);
+	(void)c;
 	add(&cur->t, cur->c == '{' ? "{" : "[", "", 0);
+	return 0;
 }
 
 static const struct jsq_callbacks jcb_marked = {
@@ -561,6 +560,57 @@ decoding(void)
 	jsq_free(z);
 }
 
+/* A start() that silences the containers below the top one. */
+static int quiet_depth;
+
+static int
+q_start(void *c)
+{
+	(void)c;
+	return ++quiet_depth >= 2;
+}
+
+static void
+q_end(void *c)
+{
+	add(c, "end", "", 0);
+	quiet_depth--;
+}
+
+static const struct jsq_callbacks quiet_cb = {
+    q_start, q_end, q_end, j_key, j_want, j_string, j_scalar};
+
+/*
+ * Nothing from inside a silenced container but its end; the document is
+ * checked and copied all the same.
+ */
+static void
+silenced(void)
+{
+	static const char doc[] =
+	    "{\"a\": {\"b\": [1, {\"c\": \"d\"}], \"e\": \"f\"}, \"g\": \"h\","
+	    " \"i\": [\"j\"], \"k\": 2}";
+	static const char bad[] = "{\"a\": {\"b\": [1, {\"c\" \"d\"}]}}";
+	struct trace t;
+	struct jsq *z = jsq_new(&quiet_cb, &t);
+	char out[sizeof(doc)];
+	size_t k;
+
+	t.len = 0;
+	quiet_depth = 0;
+	k = jsq_feed(z, doc, strlen(doc), out);
+	CHECK(jsq_finish(z) == 0);
+	CHECK(t.len == strlen("k:a\nend\nk:g\ns:h\nk:i\nend\nk:k\nv\nend\n") &&
+	    memcmp(t.buf, "k:a\nend\nk:g\ns:h\nk:i\nend\nk:k\nv\nend\n",
+	        t.len) == 0);
+	CHECK(k == strlen(doc) - 11);
+	jsq_reset(z);
+	quiet_depth = 0;
+	jsq_feed(z, bad, strlen(bad), out);
+	CHECK(jsq_finish(z) == -1);
+	jsq_free(z);
+}
+
 static void
 no_error_after_error(void)
 {
@@ -601,6 +651,7 @@ main(void)
 	CHECK(valid == 25);
 	no_error_after_error();
 	decoding();
+	silenced();
 	fuzz();
 	CHECK(mismatches == 0);
 	jsq_free(reused);
