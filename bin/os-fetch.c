@@ -485,15 +485,16 @@ raw_value_begin(void)
 /*
  * A checked body, already without the whitespace between its tokens (a
  * page is one line): it goes out as kept, straight from the answer's
- * buffer or temporary file, so a large page is never copied in memory.
+ * buffer or temporary file, so a large page is never copied in memory or
+ * read back into it.
  */
 static void
 write_page(const struct job *j, struct http_req *r)
 {
 	page_head(j, r);
 	raw_value_begin();
-	if (http_body_chunks(r, write_chunk, NULL) != 0)
-		moc_die_sys(EXIT_DATA, "cannot read a spooled body");
+	if (fflush(stdout) != 0 || http_body_write(r, STDOUT_FILENO) != 0)
+		moc_die_sys(EXIT_DATA, "write error on standard output");
 	page_tail(j);
 }
 

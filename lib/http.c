@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,10 @@
 
 #if defined(__GLIBC__)
 #include <malloc.h>
+#endif
+
+#if defined(__linux__)
+#include <sys/sendfile.h>
 #endif
 
 #include <curl/curl.h>
@@ -438,6 +443,61 @@ http_body_chunks(
 		if ((rc = fn(buf, n, arg)) != 0)
 			return rc;
 	return ferror(r->spool) ? -1 : 0;
+}
+
+/* All n bytes to fd: 0, or -1 with errno set. */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+http_body_write(struct http_req *r, int fd)
+{
+	char buf[65536];
+	off_t off = 0;
+	ssize_t n = 0;
+
+	if (r->spool == NULL)
+		return write_all(fd, r->body != NULL ? r->body : "", r->len);
+	if (fflush(r->spool) != 0)
+		return -1;
+#if defined(__linux__)
+	/* The kernel copies from the file: it is not read into memory. */
+	while ((size_t)off < r->len) {
+		n = sendfile(fd, fileno(r->spool), &off, r->len - (size_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+	}
+	if (n < 0 && errno != EINVAL && errno != ENOSYS)
+		return -1;
+#endif
+	/* Where sendfile cannot write to fd, or is not there. */
+	while ((size_t)off < r->len) {
+		size_t want = r->len - (size_t)off;
+		n = pread(fileno(r->spool), buf,
+		    want < sizeof(buf) ? want : sizeof(buf), off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			errno = EIO; /* the file is shorter than the body */
+		if (n <= 0 || write_all(fd, buf, (size_t)n) != 0)
+			return -1;
+		off += n;
+	}
+	return 0;
 }
 
 /* Value of a "Name: value" header line if it is the named one. */

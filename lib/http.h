@@ -126,6 +126,13 @@ void http_run(
 int http_body_chunks(
     struct http_req *, int (*fn)(char *, size_t, void *), void *arg);
 
+/*
+ * The body, whole, to the descriptor fd: from memory, or straight from its
+ * temporary file (the kernel copies it where it can).  0, or -1 with errno
+ * set.
+ */
+int http_body_write(struct http_req *, int fd);
+
 /* Counters for progress and reports. */
 struct http_stats {
 	unsigned long requests, retries, in_flight, queued;
