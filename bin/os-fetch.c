@@ -21,11 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <yajl/yajl_parse.h>
-
 #include "cloudconf.h"
 #include "http.h"
 #include "json.h"
+#include "jsqueeze.h"
 #include "jwrite.h"
 #include "keystone.h"
 #include "rtime.h"
@@ -107,6 +106,26 @@ struct rstate {
 	unsigned long pages;
 };
 
+/*
+ * What os-fetch needs from a page, taken while the body is checked as it
+ * arrives, without building the document: the "next" link (Keystone's
+ * links.next, or the rel "next" of a "links" or "*_links" array), the ids
+ * of servers or the request ids of instance actions, and Keystone's
+ * "truncated".
+ */
+struct scan {
+	int depth;
+	int kind; /* of the current top-level member */
+	int top_keys;
+	int truncated;
+	int has_servers;
+	const char *item_key; /* "id", "request_id" or NULL */
+	char key[32];         /* the current key below the top */
+	char *rel, *href, *next;
+	char **ids;
+	size_t nids, capids;
+};
+
 enum jkind { J_TOKEN, J_PAGE };
 
 struct job {
@@ -118,6 +137,8 @@ struct job {
 	int changes; /* the changes-since server listing */
 	struct job *next_parked;
 	struct http_req *req;
+	struct scan sc;  /* what the body said, as it came */
+	struct jsq *jsq; /* its check */
 };
 
 static struct {
@@ -142,8 +163,8 @@ static struct {
 	char *region;
 	char run_id[64];
 	int64_t started_at;
-	int64_t clock_shift;	/* --now minus the real clock */
-	int authenticated; /* the first token came */
+	int64_t clock_shift; /* --now minus the real clock */
+	int authenticated;   /* the first token came */
 	int reauth_used;
 	int reauth_pending;
 	struct job *parked; /* waiting for a new token */
@@ -408,79 +429,18 @@ write_context(const struct job *j)
 	jw_object_end(&g.out);
 }
 
-/* Whitespace between the tokens of valid JSON, squeezed piece by piece. */
-struct squeeze {
-	int in_string, escaped;
-};
-
-/*
- * Inside a string from s[i]: the length of the run up to (not including)
- * the next '"' or backslash, which memchr finds faster than a byte loop:
- * most of a body is string text.
- */
-static size_t
-string_run(const char *s, size_t n)
-{
-	const char *quote = memchr(s, '"', n);
-	size_t end = quote != NULL ? (size_t)(quote - s) : n;
-	const char *bs = memchr(s, '\\', end);
-
-	return bs != NULL ? (size_t)(bs - s) : end;
-}
-
-static size_t
-squeeze(struct squeeze *q, char *s, size_t n)
-{
-	size_t i = 0, k = 0;
-
-	while (i < n) {
-		char c;
-
-		if (q->in_string && !q->escaped) {
-			size_t run = string_run(s + i, n - i);
-
-			memmove(s + k, s + i, run);
-			k += run;
-			i += run;
-			if (i == n)
-				break;
-		}
-		c = s[i++];
-		if (q->in_string) {
-			s[k++] = c;
-			if (q->escaped)
-				q->escaped = 0;
-			else if (c == '\\')
-				q->escaped = 1;
-			else if (c == '"')
-				q->in_string = 0;
-		} else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-			s[k++] = c;
-			if (c == '"')
-				q->in_string = 1;
-		}
-	}
-	return k;
-}
-
 static int
 write_chunk(char *buf, size_t n, void *arg)
 {
-	size_t k = squeeze(arg, buf, n);
-
-	if (fwrite(buf, 1, k, stdout) != k)
+	(void)arg;
+	if (fwrite(buf, 1, n, stdout) != n)
 		moc_die_sys(EXIT_DATA, "write error on standard output");
 	return 0;
 }
 
-/*
- * The body goes out as the service sent it, less the whitespace between
- * tokens (a page is one line), when json says it is valid JSON; if not, as
- * a string.  It goes straight from the answer's buffer or temporary file,
- * so a large page is never copied in memory.
- */
+/* A page's envelope up to its body, which the caller writes next. */
 static void
-write_page(const struct job *j, struct http_req *r, int json)
+page_head(const struct job *j, struct http_req *r)
 {
 	char buf[RTIME_BUFSIZE];
 	const char *slash = strchr(rdefs[j->res].name, '/');
@@ -502,22 +462,40 @@ write_page(const struct job *j, struct http_req *r, int json)
 	jw_kv_int(&g.out, "page", j->page);
 	write_context(j);
 	jw_key(&g.out, "body");
-	if (json) {
-		struct squeeze q = {0, 0};
+}
 
-		/* An empty value closes the key; the body follows it. */
-		jw_number_text(&g.out, "", 0);
-		jw_flush(&g.out);
-		if (http_body_chunks(r, write_chunk, &q) != 0)
-			moc_die_sys(EXIT_DATA, "cannot read a spooled body");
-	} else if (r->body != NULL)
-		jw_string(&g.out, r->body, r->len);
-	else
-		jw_cstring(&g.out, "(a large body that is not JSON)");
+static void
+page_tail(const struct job *j)
+{
 	jw_object_end(&g.out);
 	jw_end_record(&g.out);
 	g.pages++;
 	g.rs[j->res].pages++;
+}
+
+/* JSON text that follows a key, written as it is. */
+static void
+raw_value_begin(void)
+{
+	/* An empty value closes the key; the text follows it. */
+	jw_number_text(&g.out, "", 0);
+	jw_flush(&g.out);
+}
+
+/*
+ * A checked body, already without the whitespace between its tokens (a
+ * page is one line): it goes out as kept, straight from the answer's
+ * buffer or temporary file, so a large page is never copied in memory or
+ * read back into it.
+ */
+static void
+write_page(const struct job *j, struct http_req *r)
+{
+	page_head(j, r);
+	raw_value_begin();
+	if (fflush(stdout) != 0 || http_body_write(r, STDOUT_FILENO) != 0)
+		moc_die_sys(EXIT_DATA, "write error on standard output");
+	page_tail(j);
 }
 
 /* ---------------------------------------------------------------- */
@@ -570,6 +548,255 @@ warn(const char *fmt, ...)
 }
 
 /* ---------------------------------------------------------------- */
+/* Reading a page as it arrives. */
+
+enum { K_OTHER, K_LINKS, K_ITEMS, K_TRUNCATED };
+
+static void
+scan_reset_item(struct scan *sc)
+{
+	free(sc->rel);
+	free(sc->href);
+	sc->rel = sc->href = NULL;
+}
+
+static void
+scan_free(struct scan *sc)
+{
+	size_t i;
+
+	scan_reset_item(sc);
+	free(sc->next);
+	for (i = 0; i < sc->nids; i++)
+		free(sc->ids[i]);
+	free(sc->ids);
+	memset(sc, 0, sizeof(*sc));
+}
+
+static int
+key_is(const struct scan *sc, const char *k)
+{
+	return strcmp(sc->key, k) == 0;
+}
+
+/* The string value beginning is one to keep: a link or an item's id. */
+static int
+scan_want(void *ctx)
+{
+	const struct scan *sc = ctx;
+
+	if (sc->kind == K_LINKS)
+		return (sc->depth == 2 && key_is(sc, "next")) ||
+		    (sc->depth == 3 &&
+		        (key_is(sc, "rel") || key_is(sc, "href")));
+	return sc->kind == K_ITEMS && sc->depth == 3 &&
+	    key_is(sc, sc->item_key);
+}
+
+static void
+scan_string(void *ctx, const char *v, size_t len)
+{
+	struct scan *sc = ctx;
+	char **slot = NULL;
+
+	if (sc->kind == K_LINKS) {
+		if (sc->depth == 2)
+			slot = &sc->next;
+		else if (key_is(sc, "rel"))
+			slot = &sc->rel;
+		else
+			slot = &sc->href;
+	} else {
+		if (sc->nids == sc->capids) {
+			sc->capids = sc->capids ? sc->capids * 2 : 64;
+			sc->ids = moc_xrealloc(
+			    sc->ids, sc->capids * sizeof(*sc->ids));
+		}
+		sc->ids[sc->nids++] = moc_xstrndup(v, len);
+	}
+	if (slot != NULL) {
+		free(*slot);
+		*slot = moc_xstrndup(v, len);
+	}
+	sc->key[0] = '\0';
+}
+
+static void
+scan_scalar(void *ctx, enum jsq_scalar kind)
+{
+	struct scan *sc = ctx;
+
+	if (sc->depth == 1 && sc->kind == K_TRUNCATED && kind == JSQ_TRUE)
+		sc->truncated = 1;
+	sc->key[0] = '\0';
+}
+
+/*
+ * What is inside a container that holds nothing os-fetch reads (a member
+ * of the top object other than the links and the listed items; inside an
+ * item or a link) is only checked and copied, not reported.
+ */
+static int
+scan_start(void *ctx)
+{
+	struct scan *sc = ctx;
+
+	sc->depth++;
+	sc->key[0] = '\0';
+	if (sc->depth == 3 && sc->kind == K_LINKS)
+		scan_reset_item(sc);
+	return sc->depth >= 4 || (sc->depth >= 2 && sc->kind == K_OTHER);
+}
+
+static void
+scan_end_map(void *ctx)
+{
+	struct scan *sc = ctx;
+
+	/* The end of one {"rel": ..., "href": ...} of a links array. */
+	if (sc->depth == 3 && sc->kind == K_LINKS && sc->rel != NULL &&
+	    sc->href != NULL && strcmp(sc->rel, "next") == 0) {
+		free(sc->next);
+		sc->next = sc->href;
+		sc->href = NULL;
+	}
+	sc->depth--;
+}
+
+static void
+scan_end_array(void *ctx)
+{
+	struct scan *sc = ctx;
+
+	sc->depth--;
+}
+
+static int
+ends_with_links(const char *k, size_t len)
+{
+	return (len == 5 && memcmp(k, "links", 5) == 0) ||
+	    (len > 6 && memcmp(k + len - 6, "_links", 6) == 0);
+}
+
+static void
+scan_key(void *ctx, const char *k, size_t len)
+{
+	struct scan *sc = ctx;
+
+	if (sc->depth == 1) {
+		sc->top_keys++;
+		sc->kind = K_OTHER;
+		if (ends_with_links(k, len))
+			sc->kind = K_LINKS;
+		else if (len == 9 && memcmp(k, "truncated", 9) == 0)
+			sc->kind = K_TRUNCATED;
+		else if (len == 7 && memcmp(k, "servers", 7) == 0) {
+			sc->has_servers = 1;
+			if (sc->item_key != NULL)
+				sc->kind = K_ITEMS;
+		} else if (len == 15 && memcmp(k, "instanceActions", 15) == 0 &&
+		    sc->item_key != NULL)
+			sc->kind = K_ITEMS;
+		return;
+	}
+	if (len >= sizeof(sc->key))
+		len = 0;
+	memcpy(sc->key, k, len);
+	sc->key[len] = '\0';
+}
+
+static const struct jsq_callbacks scan_callbacks = {scan_start, scan_end_map,
+    scan_end_array, scan_key, scan_want, scan_string, scan_scalar};
+
+static const char *item_key(const struct job *);
+
+/* A new answer to the job's request: forget what an earlier one said. */
+static void
+body_begin(void *arg)
+{
+	struct job *j = arg;
+
+	scan_free(&j->sc);
+	j->sc.item_key = item_key(j);
+	if (j->jsq == NULL)
+		j->jsq = jsq_new(&scan_callbacks, &j->sc);
+	else
+		jsq_reset(j->jsq);
+}
+
+static size_t
+body_piece(void *arg, const char *in, size_t n, char *out)
+{
+	struct job *j = arg;
+
+	return jsq_feed(j->jsq, in, n, out);
+}
+
+/* Every 2xx body is checked, read and squeezed on its way in. */
+static const struct http_filter body_filter = {body_begin, body_piece};
+
+static const struct jsq_callbacks no_callbacks;
+
+struct check_run {
+	struct jsq *z;
+	char *copy; /* where the squeezed text goes, or NULL: in place */
+	size_t len;
+};
+
+static int
+check_chunk(char *buf, size_t n, void *arg)
+{
+	struct check_run *cr = arg;
+	char *out = cr->copy != NULL ? cr->copy + cr->len : buf;
+
+	cr->len += jsq_feed(cr->z, buf, n, out);
+	return 0;
+}
+
+static int
+squeeze_chunk(char *buf, size_t n, void *arg)
+{
+	size_t k = jsq_feed(arg, buf, n, buf);
+
+	return write_chunk(buf, k, NULL);
+}
+
+/*
+ * An error page's body (kept as it came): as JSON when it is JSON, less
+ * its whitespace, else as a string.  A body in memory is squeezed into a
+ * copy; a spooled one is checked first, then squeezed a second time on its
+ * way out.
+ */
+static void
+write_error_page(const struct job *j, struct http_req *r)
+{
+	struct check_run cr;
+	int json;
+
+	cr.z = jsq_new(&no_callbacks, NULL);
+	cr.copy = r->body != NULL ? moc_xmalloc(r->len + 1) : NULL;
+	cr.len = 0;
+	json =
+	    http_body_chunks(r, check_chunk, &cr) == 0 && jsq_finish(cr.z) == 0;
+	page_head(j, r);
+	if (json && cr.copy != NULL) {
+		raw_value_begin();
+		write_chunk(cr.copy, cr.len, NULL);
+	} else if (json) {
+		raw_value_begin();
+		jsq_reset(cr.z);
+		if (http_body_chunks(r, squeeze_chunk, cr.z) != 0)
+			moc_die_sys(EXIT_DATA, "cannot read a spooled body");
+	} else if (r->body != NULL)
+		jw_string(&g.out, r->body, r->len);
+	else
+		jw_cstring(&g.out, "(a large body that is not JSON)");
+	page_tail(j);
+	free(cr.copy);
+	jsq_free(cr.z);
+}
+
+/* ---------------------------------------------------------------- */
 /* Jobs. */
 
 static void
@@ -579,6 +806,8 @@ job_free(struct job *j)
 		http_req_free(j->req);
 	free(j->server_id);
 	free(j->request_id);
+	scan_free(&j->sc);
+	jsq_free(j->jsq);
 	free(j);
 }
 
@@ -634,6 +863,8 @@ job_new(int res, const char *url)
 	j->res = res;
 	j->page = 1;
 	j->req = http_req_new(url, j);
+	j->req->filter = &body_filter;
+	j->req->filter_arg = j;
 	if (h != NULL)
 		j->req->header = moc_xstrdup(h);
 	return j;
@@ -758,229 +989,6 @@ start_action(const char *server_id, const char *request_id)
 /* Answers. */
 
 /*
- * What os-fetch needs from a page, taken while yajl checks it, without
- * building the document: the "next" link (Keystone's links.next, or the
- * rel "next" of a "links" or "*_links" array), the ids of servers or the
- * request ids of instance actions, and Keystone's "truncated".
- */
-struct scan {
-	int depth;
-	int kind; /* of the current top-level member */
-	int top_keys;
-	int truncated;
-	int has_servers;
-	const char *item_key; /* "id", "request_id" or NULL */
-	char key[32];         /* the current key below the top */
-	char *rel, *href, *next;
-	char **ids;
-	size_t nids, capids;
-};
-
-enum { K_OTHER, K_LINKS, K_ITEMS, K_TRUNCATED };
-
-static void
-scan_reset_item(struct scan *sc)
-{
-	free(sc->rel);
-	free(sc->href);
-	sc->rel = sc->href = NULL;
-}
-
-static void
-scan_free(struct scan *sc)
-{
-	size_t i;
-
-	scan_reset_item(sc);
-	free(sc->next);
-	for (i = 0; i < sc->nids; i++)
-		free(sc->ids[i]);
-	free(sc->ids);
-}
-
-static int
-scan_string(void *ctx, const unsigned char *v, size_t len)
-{
-	struct scan *sc = ctx;
-	char **slot = NULL;
-
-	if (sc->kind == K_LINKS) {
-		if (sc->depth == 2 && strcmp(sc->key, "next") == 0)
-			slot = &sc->next;
-		else if (sc->depth == 3 && strcmp(sc->key, "rel") == 0)
-			slot = &sc->rel;
-		else if (sc->depth == 3 && strcmp(sc->key, "href") == 0)
-			slot = &sc->href;
-	} else if (sc->kind == K_ITEMS && sc->depth == 3 &&
-	    strcmp(sc->key, sc->item_key) == 0) {
-		if (sc->nids == sc->capids) {
-			sc->capids = sc->capids ? sc->capids * 2 : 64;
-			sc->ids = moc_xrealloc(
-			    sc->ids, sc->capids * sizeof(*sc->ids));
-		}
-		sc->ids[sc->nids++] = moc_xstrndup((const char *)v, len);
-	}
-	if (slot != NULL) {
-		free(*slot);
-		*slot = moc_xstrndup((const char *)v, len);
-	}
-	sc->key[0] = '\0';
-	return 1;
-}
-
-static int
-scan_scalar(struct scan *sc)
-{
-	sc->key[0] = '\0';
-	return 1;
-}
-
-static int
-scan_null(void *ctx)
-{
-	return scan_scalar(ctx);
-}
-
-static int
-scan_bool(void *ctx, int b)
-{
-	struct scan *sc = ctx;
-
-	if (sc->depth == 1 && sc->kind == K_TRUNCATED && b)
-		sc->truncated = 1;
-	return scan_scalar(sc);
-}
-
-static int
-scan_number(void *ctx, const char *s, size_t len)
-{
-	(void)s;
-	(void)len;
-	return scan_scalar(ctx);
-}
-
-static int
-scan_start(void *ctx)
-{
-	struct scan *sc = ctx;
-
-	sc->depth++;
-	sc->key[0] = '\0';
-	if (sc->depth == 3 && sc->kind == K_LINKS)
-		scan_reset_item(sc);
-	return 1;
-}
-
-static int
-scan_end_map(void *ctx)
-{
-	struct scan *sc = ctx;
-
-	/* The end of one {"rel": ..., "href": ...} of a links array. */
-	if (sc->depth == 3 && sc->kind == K_LINKS && sc->rel != NULL &&
-	    sc->href != NULL && strcmp(sc->rel, "next") == 0) {
-		free(sc->next);
-		sc->next = sc->href;
-		sc->href = NULL;
-	}
-	sc->depth--;
-	return 1;
-}
-
-static int
-scan_end_array(void *ctx)
-{
-	struct scan *sc = ctx;
-
-	sc->depth--;
-	return 1;
-}
-
-static int
-ends_with_links(const unsigned char *k, size_t len)
-{
-	return (len == 5 && memcmp(k, "links", 5) == 0) ||
-	    (len > 6 && memcmp(k + len - 6, "_links", 6) == 0);
-}
-
-static int
-scan_key(void *ctx, const unsigned char *k, size_t len)
-{
-	struct scan *sc = ctx;
-
-	if (sc->depth == 1) {
-		sc->top_keys++;
-		sc->kind = K_OTHER;
-		if (ends_with_links(k, len))
-			sc->kind = K_LINKS;
-		else if (len == 9 && memcmp(k, "truncated", 9) == 0)
-			sc->kind = K_TRUNCATED;
-		else if (len == 7 && memcmp(k, "servers", 7) == 0) {
-			sc->has_servers = 1;
-			if (sc->item_key != NULL)
-				sc->kind = K_ITEMS;
-		} else if (len == 15 && memcmp(k, "instanceActions", 15) == 0 &&
-		    sc->item_key != NULL)
-			sc->kind = K_ITEMS;
-		return 1;
-	}
-	/* Called for every key of every item: a copy, not snprintf. */
-	if (len >= sizeof(sc->key))
-		len = 0;
-	memcpy(sc->key, k, len);
-	sc->key[len] = '\0';
-	return 1;
-}
-
-static const yajl_callbacks scan_callbacks = {scan_null, scan_bool, NULL, NULL,
-    scan_number, scan_string, scan_start, scan_key, scan_end_map, scan_start,
-    scan_end_array};
-
-struct scan_run {
-	yajl_handle h;
-	yajl_status st;
-};
-
-static int
-scan_chunk(char *buf, size_t n, void *arg)
-{
-	struct scan_run *sr = arg;
-
-	sr->st = yajl_parse(sr->h, (const unsigned char *)buf, n);
-	return sr->st != yajl_status_ok;
-}
-
-/* 0 when the body is one valid JSON document; why not in err. */
-static int
-scan_body(struct scan *sc, struct http_req *r, char *err, size_t errlen)
-{
-	struct scan_run sr;
-	int rc;
-
-	sr.h = yajl_alloc(&scan_callbacks, NULL, sc);
-	sr.st = yajl_status_ok;
-	rc = http_body_chunks(r, scan_chunk, &sr);
-	if (rc < 0) {
-		snprintf(err, errlen, "cannot read the body back: %s",
-		    strerror(errno));
-		yajl_free(sr.h);
-		return -1;
-	}
-	if (sr.st == yajl_status_ok)
-		sr.st = yajl_complete_parse(sr.h);
-	if (sr.st != yajl_status_ok) {
-		/* Not verbose: the text around the error is not needed. */
-		unsigned char *e = yajl_get_error(sr.h, 0, NULL, 0);
-		snprintf(err, errlen, "%s", (const char *)e);
-		yajl_free_error(sr.h, e);
-		yajl_free(sr.h);
-		return -1;
-	}
-	yajl_free(sr.h);
-	return 0;
-}
-
-/*
  * The next page: our own URL with the link's query.  Taking only the query
  * keeps the token on the endpoint the catalog named, even when a proxy
  * makes the service write links with another host or scheme.
@@ -1014,6 +1022,7 @@ follow(const struct job *j, const char *href)
 		return;
 	}
 	nj = job_new(j->res, url);
+	nj->req->first = 1;
 	nj->page = j->page + 1;
 	nj->changes = j->changes;
 	if (j->server_id != NULL)
@@ -1092,40 +1101,35 @@ static void
 page_ok(struct job *j)
 {
 	struct http_req *r = j->req;
-	struct scan sc;
-	char err[256], why[512];
-	int bad;
+	struct scan *sc = &j->sc;
+	char why[512];
+	const char *err = NULL;
 
-	memset(&sc, 0, sizeof(sc));
-	sc.item_key = item_key(j);
-	bad = scan_body(&sc, r, err, sizeof(err));
-	if (!bad &&
-	    (sc.top_keys == 0 || (j->res == R_SERVERS && !sc.has_servers))) {
-		snprintf(err, sizeof(err), "not the expected object");
-		bad = 1;
-	}
-	if (bad) {
+	/* The filter saw every 2xx body, an empty one too. */
+	if (r->filtered != 1 || jsq_finish(j->jsq) != 0)
+		err = r->filtered == 1 ? jsq_error(j->jsq) : "no body";
+	else if (sc->top_keys == 0 || (j->res == R_SERVERS && !sc->has_servers))
+		err = "not the expected object";
+	if (err != NULL) {
 		snprintf(why, sizeof(why), "malformed body from %s: %s", r->url,
 		    err);
-		scan_free(&sc);
 		if (http_retry(g.http, r, why) == 0)
 			return;
 		fail(j->res, r->status, 1, "%s", why);
 		job_free(j);
 		return;
 	}
-	write_page(j, r, 1);
-	if (sc.truncated)
+	write_page(j, r);
+	if (sc->truncated)
 		fail(j->res, r->status, 0,
 		    "Keystone cut the list short "
 		    "(its list_limit); raise it to read every item");
 	if (j->res == R_SERVERS)
-		servers_page(j, &sc);
+		servers_page(j, sc);
 	else if (j->res == R_ACTIONS)
-		actions_page(j, &sc);
-	if (sc.next != NULL)
-		follow(j, sc.next);
-	scan_free(&sc);
+		actions_page(j, sc);
+	if (sc->next != NULL)
+		follow(j, sc->next);
 	job_free(j);
 }
 
@@ -1133,12 +1137,8 @@ static void
 page_error(struct job *j)
 {
 	struct http_req *r = j->req;
-	struct scan sc;
-	char err[256];
 
-	memset(&sc, 0, sizeof(sc));
-	write_page(j, r, scan_body(&sc, r, err, sizeof(err)) == 0);
-	scan_free(&sc);
+	write_error_page(j, r);
 	if (r->status == 404 && (j->res == R_ACTIONS || j->res == R_ACTION)) {
 		/* The server went away between the listing and now. */
 		job_free(j);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +18,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#if defined(__linux__)
+#include <sys/sendfile.h>
+#endif
+
 #include <curl/curl.h>
 
 #include "http.h"
 #include "util.h"
+
+/* Bytes libcurl reads from a socket at once (its default is 16 KB). */
+#define RECV_BUFFER (256L * 1024)
 
 struct http_client {
 	struct http_opts o;
@@ -35,6 +47,8 @@ struct http_client {
 	unsigned auth_gen;
 	uint64_t rng;
 	struct http_stats st;
+	char *scratch; /* a filtered piece on its way to a spool file */
+	size_t scratchsize;
 };
 
 int64_t
@@ -53,6 +67,15 @@ http_new(const struct http_opts *o)
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		moc_die(EXIT_DATA, "cannot initialise libcurl");
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+	/*
+	 * Bodies are megabytes, allocated and freed all run long.  glibc
+	 * raises its mmap threshold to the size of each large block freed,
+	 * after which such blocks come from the heap, which fragments and
+	 * keeps what it grew to: a fixed threshold hands every one back.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 	c = moc_xcalloc(1, sizeof(*c));
 	c->o = *o;
 	if (c->o.parallel < 1)
@@ -95,6 +118,7 @@ http_free(struct http_client *c)
 	curl_multi_cleanup(c->multi);
 	free(c->auth_name);
 	wipe_free(c->auth_value);
+	free(c->scratch);
 	free(c);
 	curl_global_cleanup();
 }
@@ -133,6 +157,7 @@ reset_answer(struct http_req *r)
 	r->status = 0;
 	r->error[0] = '\0';
 	r->retry_after_ms = -1;
+	r->filtered = -1;
 }
 
 void
@@ -171,10 +196,20 @@ http_auth_gen(const struct http_client *c)
 	return c->auth_gen;
 }
 
+/*
+ * At the tail, or at the head for a request marked first: the pages of a
+ * listing come one after the other, so each next page is the long pole and
+ * should not wait behind the many short requests queued meanwhile.
+ */
 static void
 enqueue(struct http_client *c, struct http_req *r)
 {
 	c->queued++;
+	if (r->first && c->head != NULL) {
+		r->next = c->head;
+		c->head = r;
+		return;
+	}
 	r->next = NULL;
 	if (c->tail != NULL)
 		c->tail->next = r;
@@ -286,48 +321,108 @@ spool_start(struct http_req *r)
 	return 0;
 }
 
-static size_t
-on_body(char *ptr, size_t size, size_t n, void *arg)
+/* A 2xx answer with a filter goes through it from its first piece on. */
+static void
+start_filter(struct http_req *r)
 {
-	struct http_req *r = arg;
-	size_t len = size * n, over = r->client->o.spool_over;
+	long code = 0;
 
-	if (r->spool == NULL && over > 0 && !r->no_spool &&
-	    r->len + len > over && spool_start(r) != 0) {
-		snprintf(r->error, sizeof(r->error),
-		    "cannot keep a large body in a temporary file");
+	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
+	r->filtered = r->filter != NULL && code >= 200 && code < 300;
+	if (r->filtered)
+		r->filter->begin(r->filter_arg);
+}
+
+/*
+ * The body's length as the answer announced it, on its first piece: a body
+ * that will not stay in memory goes to its file from the start, rather
+ * than after a buffer as large as spool_over was filled.
+ */
+static size_t
+announced(const struct http_req *r)
+{
+	curl_off_t cl = -1;
+
+	if (r->len > 0 || r->cap > 0)
 		return 0;
+	curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+	return cl > 0 && (uint64_t)cl < SIZE_MAX ? (size_t)cl : 0;
+}
+
+static char *
+scratch(struct http_client *c, size_t n)
+{
+	if (n > c->scratchsize) {
+		free(c->scratch);
+		c->scratch = moc_xmalloc(n);
+		c->scratchsize = n;
 	}
-	if (r->spool != NULL) {
-		if (fwrite(ptr, 1, len, r->spool) != len) {
-			snprintf(r->error, sizeof(r->error),
-			    "cannot keep a large body in a temporary file");
-			return 0;
-		}
-		r->len += len;
-		return len;
-	}
+	return c->scratch;
+}
+
+/* Room for n more bytes (and a NUL) in the body buffer. */
+static void
+reserve(struct http_req *r, size_t n, size_t over)
+{
 	if (r->cap == 0) {
 		/* Size the buffer once when the length is announced. */
 		curl_off_t cl = -1;
 		curl_easy_getinfo(
 		    r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
-		if (cl > 0 && (uint64_t)cl < SIZE_MAX / 2 &&
-		    (size_t)cl >= len &&
+		if (cl > 0 && (uint64_t)cl < SIZE_MAX / 2 && (size_t)cl >= n &&
 		    (over == 0 || r->no_spool || (size_t)cl <= over)) {
 			r->cap = (size_t)cl + 1;
 			r->body = moc_xmalloc(r->cap);
 		}
 	}
-	if (r->len + len + 1 > r->cap) {
+	if (r->len + n + 1 > r->cap) {
 		size_t cap = r->cap ? r->cap : 16384;
-		while (cap < r->len + len + 1)
+		while (cap < r->len + n + 1)
 			cap *= 2;
 		r->body = moc_xrealloc(r->body, cap);
 		r->cap = cap;
 	}
-	memcpy(r->body + r->len, ptr, len);
-	r->len += len;
+}
+
+static size_t
+on_body(char *ptr, size_t size, size_t n, void *arg)
+{
+	struct http_req *r = arg;
+	struct http_client *c = r->client;
+	size_t len = size * n, over = c->o.spool_over, keep = len;
+	const char *src = ptr;
+
+	c->st.bytes += len;
+	if (r->filtered < 0)
+		start_filter(r);
+	if (r->spool == NULL && over > 0 && !r->no_spool &&
+	    (r->len + len > over || announced(r) > over) &&
+	    spool_start(r) != 0) {
+		snprintf(r->error, sizeof(r->error),
+		    "cannot keep a large body in a temporary file");
+		return 0;
+	}
+	if (r->spool != NULL) {
+		if (r->filtered) {
+			char *out = scratch(c, len);
+			keep = r->filter->piece(r->filter_arg, ptr, len, out);
+			src = out;
+		}
+		if (fwrite(src, 1, keep, r->spool) != keep) {
+			snprintf(r->error, sizeof(r->error),
+			    "cannot keep a large body in a temporary file");
+			return 0;
+		}
+		r->len += keep;
+		return len;
+	}
+	reserve(r, len, over);
+	if (r->filtered)
+		keep =
+		    r->filter->piece(r->filter_arg, ptr, len, r->body + r->len);
+	else
+		memcpy(r->body + r->len, ptr, len);
+	r->len += keep;
 	r->body[r->len] = '\0';
 	return len;
 }
@@ -348,6 +443,61 @@ http_body_chunks(
 		if ((rc = fn(buf, n, arg)) != 0)
 			return rc;
 	return ferror(r->spool) ? -1 : 0;
+}
+
+/* All n bytes to fd: 0, or -1 with errno set. */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+http_body_write(struct http_req *r, int fd)
+{
+	char buf[65536];
+	off_t off = 0;
+	ssize_t n = 0;
+
+	if (r->spool == NULL)
+		return write_all(fd, r->body != NULL ? r->body : "", r->len);
+	if (fflush(r->spool) != 0)
+		return -1;
+#if defined(__linux__)
+	/* The kernel copies from the file: it is not read into memory. */
+	while ((size_t)off < r->len) {
+		n = sendfile(fd, fileno(r->spool), &off, r->len - (size_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+	}
+	if (n < 0 && errno != EINVAL && errno != ENOSYS)
+		return -1;
+#endif
+	/* Where sendfile cannot write to fd, or is not there. */
+	while ((size_t)off < r->len) {
+		size_t want = r->len - (size_t)off;
+		n = pread(fileno(r->spool), buf,
+		    want < sizeof(buf) ? want : sizeof(buf), off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			errno = EIO; /* the file is shorter than the body */
+		if (n <= 0 || write_all(fd, buf, (size_t)n) != 0)
+			return -1;
+		off += n;
+	}
+	return 0;
 }
 
 /* Value of a "Name: value" header line if it is the named one. */
@@ -479,6 +629,11 @@ start(struct http_client *c, struct http_req *r)
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->o.timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->o.timeout_ms);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	/*
+	 * A listing page is megabytes: read it in large pieces, not 16 KB
+	 * ones, each of which costs a poll, a recv and a filter call.
+	 */
+	curl_easy_setopt(e, CURLOPT_BUFFERSIZE, RECV_BUFFER);
 #if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
@@ -546,10 +701,17 @@ finish(
 {
 	struct http_req *r;
 	int retry = 0;
+	long status = 0;
 
 	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
 	curl_multi_remove_handle(c->multi, e);
 	c->active--;
+	if (rc == CURLE_OK) {
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+		/* An empty 2xx body is one the filter has to see too. */
+		if (r->filtered < 0)
+			start_filter(r);
+	}
 	curl_slist_free_all(r->hdrs);
 	r->hdrs = NULL;
 	wipe_free(r->hdr_token);
@@ -559,7 +721,6 @@ finish(
 	else
 		curl_easy_cleanup(e);
 	r->easy = NULL;
-	c->st.bytes += r->len;
 
 	if (rc != CURLE_OK) {
 		r->status = 0;
@@ -573,7 +734,7 @@ finish(
 			    curl_easy_strerror(rc));
 		retry = retryable_curl(rc);
 	} else {
-		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
+		r->status = status;
 		if (retryable_status(r->status)) {
 			snprintf(r->error, sizeof(r->error), "HTTP status %ld",
 			    r->status);

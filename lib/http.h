@@ -27,6 +27,18 @@ struct http_opts {
 	const char *user_agent;
 };
 
+/*
+ * A filter for the body of a 2xx answer: each piece passes through it as
+ * it arrives, and what it writes to out (at most n bytes) is what is kept,
+ * so a body can be checked and trimmed while the transfer is still going
+ * rather than read again at the end.  begin runs before the first piece of
+ * every attempt (and for an empty body too).
+ */
+struct http_filter {
+	void (*begin)(void *arg);
+	size_t (*piece)(void *arg, const char *in, size_t n, char *out);
+};
+
 struct http_req {
 	/* Set by the caller. */
 	char *url;  /* owned: freed by http_req_free */
@@ -35,7 +47,10 @@ struct http_req {
 	char *header; /* owned; one extra "Name: value" or NULL */
 	int no_auth;  /* leave out the client's auth header */
 	int no_spool; /* keep the body in memory, however large */
-	void *data;   /* the caller's */
+	int first;    /* jump the queue (the next page of a listing) */
+	const struct http_filter *filter; /* NULL: keep bodies as they come */
+	void *filter_arg;
+	void *data; /* the caller's */
 
 	/* The outcome, set before the done callback runs. */
 	long status;     /* HTTP status; 0 when there was none */
@@ -43,8 +58,9 @@ struct http_req {
 	int temporary;   /* failed after every retry */
 	int attempts;
 	unsigned auth_gen; /* auth header generation it was sent with */
-	char *body; /* NULL when the body is spooled: see http_body_chunks */
-	size_t len; /* bytes of body, in memory or spooled */
+	char *body;   /* NULL when the body is spooled: see http_body_chunks */
+	size_t len;   /* bytes of body, in memory or spooled */
+	int filtered; /* 1: the body kept is the filter's output */
 	char *subject_token; /* X-Subject-Token (Keystone) */
 	char *api_version;   /* OpenStack-API-Version */
 
@@ -109,6 +125,13 @@ void http_run(
  */
 int http_body_chunks(
     struct http_req *, int (*fn)(char *, size_t, void *), void *arg);
+
+/*
+ * The body, whole, to the descriptor fd: from memory, or straight from its
+ * temporary file (the kernel copies it where it can).  0, or -1 with errno
+ * set.
+ */
+int http_body_write(struct http_req *, int fd);
 
 /* Counters for progress and reports. */
 struct http_stats {

@@ -905,9 +905,25 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
+        self._headers_buffer.append(b"\r\n")
+        head = b"".join(self._headers_buffer)
+        self._headers_buffer = []
+        self.send_all(head, data if self.command != "HEAD" else b"")
+
+    def send_all(self, head, data):
+        """The head and the body in one send: two would wake the client
+        twice, and a small answer would take two segments.  A large body
+        is not copied to be joined to its head."""
+        sock = self.connection
+        if len(data) < 65536:
+            sock.sendall(head + data)
+            return
+        sent = sock.sendmsg([head, data])
+        if sent < len(head):
+            sock.sendall(head[sent:])
+            sent = len(head)
+        if sent - len(head) < len(data):
+            sock.sendall(memoryview(data)[sent - len(head):])
 
     def reset(self):
         # SO_LINGER with a zero timeout makes close() send RST.
@@ -1072,13 +1088,28 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(401, UNAUTHORIZED, {
                 "WWW-Authenticate": 'Keystone uri="%s/identity"'
                 % cloud.base})
-        if service == "compute":
-            return self.compute(cloud, rest, q)
-        if service == "network":
-            return self.network(cloud, rest, q)
-        if service == "volume":
-            return self.volume(cloud, rest, q)
-        return self.image(cloud, rest, q)
+        handler = {"compute": self.compute, "network": self.network,
+                   "volume": self.volume}.get(service, self.image)
+        return self.answer(cloud, lambda: handler(cloud, rest, q))
+
+    def answer(self, cloud, build):
+        """build()'s answer to a GET, kept for the simulated instant, the
+        target and the microversion asked for: an answer depends on those
+        alone (faults, tokens and missing services are dealt with before
+        it is looked up), so a client that reads the same pages again - a
+        benchmark's timed run, a poll of an unchanged instant - costs this
+        server a lookup and a send, and its own time stays out of the
+        client's figures.  Errors are raised, not kept."""
+        key = ("answer", self.path,
+               tuple(self.headers.get_all("OpenStack-API-Version") or ()),
+               self.headers.get("X-OpenStack-Nova-API-Version"))
+
+        def make():
+            status, out, headers = build()
+            if not isinstance(out, RawJSON):
+                out = RawJSON(json.dumps(out))
+            return status, out, headers
+        return cloud.memo(self.now(cloud), key, make)
 
     def version_root(self, cloud, service, rest):
         if service == "compute" and rest:
@@ -1120,6 +1151,9 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(401, UNAUTHORIZED, {
                 "WWW-Authenticate": 'Keystone uri="%s/identity"'
                 % cloud.base})
+        return self.answer(cloud, lambda: self.identity_get(cloud, rest, q))
+
+    def identity_get(self, cloud, rest, q):
         now = self.now(cloud)
         b = cloud.backend
         kind = rest[0] if rest else ""
