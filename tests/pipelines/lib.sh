@@ -18,7 +18,7 @@
 #   sql QUERY                         one value from the database
 . "$top_srcdir/tests/lib/pg.sh"
 . "$top_srcdir/tests/cloud/lib.sh"
-need gzip flock sha256sum psql
+need gzip flock sha256sum psql jq
 
 SIM_FROM=2026-10-01T00:00:00Z
 SIM_UNTIL=2026-11-01T00:00:00Z
