@@ -425,10 +425,17 @@ print_value(char *buf, size_t size, const struct json_value *v)
 		snprintf(buf, size, "%s", json_type_name(v->type));
 }
 
-/* Wrong types and impossible times: warned about, kept as sent. */
+static const unsigned char *shape_kinds(void);
+
+/*
+ * Wrong types and impossible times: warned about, kept as sent.  Called
+ * after the record's content hash, whose shape (below) gives each field's
+ * kind.
+ */
 static void
 check_fields(struct rec_reader *r, const struct json_value *rec)
 {
+	const unsigned char *kinds = shape_kinds();
 	const struct json_member *m;
 	const struct json_value *v;
 	char shown[100];
@@ -440,7 +447,7 @@ check_fields(struct rec_reader *r, const struct json_value *rec)
 		v = &m->value;
 		if (v->type == JSON_NULL)
 			continue;
-		switch (field_kind(m->key, m->keylen)) {
+		switch (kinds[i]) {
 		case F_TIME:
 			if (v->type == JSON_STRING && rtime_parse_date_or_time(
 			    v->u.text, v->len, &t) == 0)
@@ -528,11 +535,127 @@ member_cmp(const void *a, const void *b)
 }
 
 /* Top-level observed_at and run_id change with every poll: left out. */
+static int
+left_out(const struct json_member *e)
+{
+	return strcmp(e->key, "observed_at") == 0 ||
+	    strcmp(e->key, "run_id") == 0;
+}
+
+/*
+ * The shape of the last top-level record: its keys in their order, and
+ * what follows from the keys alone: the order in which the hash takes the
+ * members, whether a key repeats, each field's kind.  Records of one type
+ * come with the same keys in the same order, so most records skip the
+ * sort and the field lookups (they cost a third of pg-load's time).
+ */
+static struct {
+	char		*keys;		/* the keys, one after another */
+	size_t		*keylen;
+	size_t		*order;		/* members hashed, in key order */
+	unsigned char	*kinds;		/* enum field_kind of each member */
+	size_t		 n, norder, keys_len, cap, keys_cap;
+	int		 dup_key;
+} shape;
+
+static int
+shape_match(const struct json_value *v)
+{
+	const char *k = shape.keys;
+	size_t i;
+
+	if (v->len != shape.n || shape.keys == NULL)
+		return 0;
+	for (i = 0; i < v->len; i++) {
+		const struct json_member *e = &v->u.members[i];
+
+		if (e->keylen != shape.keylen[i] ||
+		    memcmp(e->key, k, e->keylen) != 0)
+			return 0;
+		k += e->keylen;
+	}
+	return 1;
+}
+
+static void
+shape_learn(const struct json_value *v)
+{
+	const struct json_member **m;
+	size_t i, skipped = 0;
+
+	if (v->len > shape.cap) {
+		shape.cap = v->len * 2;
+		shape.keylen = moc_xrealloc(shape.keylen,
+		    shape.cap * sizeof(size_t));
+		shape.order = moc_xrealloc(shape.order,
+		    shape.cap * sizeof(size_t));
+		shape.kinds = moc_xrealloc(shape.kinds, shape.cap);
+	}
+	m = moc_xmalloc((v->len + 1) * sizeof(*m));
+	shape.n = v->len;
+	shape.keys_len = shape.norder = 0;
+	shape.dup_key = 0;
+	for (i = 0; i < v->len; i++) {
+		const struct json_member *e = &v->u.members[i];
+
+		if (shape.keys_cap - shape.keys_len < e->keylen + 1) {
+			shape.keys_cap = (shape.keys_cap + e->keylen) * 2;
+			shape.keys = moc_xrealloc(shape.keys, shape.keys_cap);
+		}
+		memcpy(shape.keys + shape.keys_len, e->key, e->keylen);
+		shape.keys_len += e->keylen;
+		shape.keylen[i] = e->keylen;
+		shape.kinds[i] = (unsigned char)field_kind(e->key, e->keylen);
+		if (left_out(e))
+			skipped++;
+		else
+			m[shape.norder++] = e;
+	}
+	qsort(m, shape.norder, sizeof(*m), member_cmp);
+	for (i = 0; i < shape.norder; i++) {
+		if (i > 0 && member_cmp(&m[i - 1], &m[i]) == 0)
+			shape.dup_key = 1;
+		shape.order[i] = (size_t)(m[i] - v->u.members);
+	}
+	/* Left out of the hash, but repeated all the same. */
+	if (skipped > 2 || (skipped == 2 && (json_get(v, "observed_at") ==
+	    NULL || json_get(v, "run_id") == NULL)))
+		shape.dup_key = 1;
+	free(m);
+}
+
+static const unsigned char *
+shape_kinds(void)
+{
+	return shape.kinds;
+}
+
+static void canon_value(const struct json_value *, int);
+
+static void
+canon_top(const struct json_value *v)
+{
+	const struct json_member *e;
+	size_t i;
+
+	if (!shape_match(v))
+		shape_learn(v);
+	canon_put("{", 1);
+	for (i = 0; i < shape.norder; i++) {
+		e = &v->u.members[shape.order[i]];
+		canon_bytes('k', e->key, e->keylen);
+		canon_value(&e->value, 0);
+	}
+	canon_put("}", 1);
+	if (shape.dup_key)
+		canon.dup_key = 1;
+}
+
 static void
 canon_value(const struct json_value *v, int top)
 {
 	const struct json_member *small[64], **m;
-	size_t i, n, skipped = 0;
+	size_t i;
 
 	switch (v->type) {
 	case JSON_NULL:
@@ -557,30 +680,22 @@ canon_value(const struct json_value *v, int top)
 		canon_put("]", 1);
 		break;
 	case JSON_OBJECT:
-		m = v->len <= 64 ? small : moc_xmalloc(v->len * sizeof(*m));
-		for (i = n = 0; i < v->len; i++) {
-			const struct json_member *e = &v->u.members[i];
-
-			if (top && (strcmp(e->key, "observed_at") == 0 ||
-			    strcmp(e->key, "run_id") == 0)) {
-				skipped++;
-				continue;
-			}
-			m[n++] = e;
+		if (top) {
+			canon_top(v);
+			break;
 		}
-		qsort(m, n, sizeof(*m), member_cmp);
+		m = v->len <= 64 ? small : moc_xmalloc(v->len * sizeof(*m));
+		for (i = 0; i < v->len; i++)
+			m[i] = &v->u.members[i];
+		qsort(m, v->len, sizeof(*m), member_cmp);
 		canon_put("{", 1);
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < v->len; i++) {
 			if (i > 0 && member_cmp(&m[i - 1], &m[i]) == 0)
 				canon.dup_key = 1;
 			canon_bytes('k', m[i]->key, m[i]->keylen);
 			canon_value(&m[i]->value, 0);
 		}
 		canon_put("}", 1);
-		/* Left out of the hash, but repeated all the same. */
-		if (skipped > 2 || (skipped == 2 && (json_get(v,
-		    "observed_at") == NULL || json_get(v, "run_id") == NULL)))
-			canon.dup_key = 1;
 		if (m != small)
 			free(m);
 		break;
@@ -654,10 +769,9 @@ content_hash(const struct json_value *rec, unsigned char out[16])
 }
 
 static void
-hash_hex(const struct json_value *rec, char out[33])
+hash_hex(const struct json_value *rec, unsigned char d[16], char out[33])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char d[16];
 	size_t i;
 
 	content_hash(rec, d);
@@ -768,6 +882,28 @@ copy_begin(void)
 }
 
 /*
+ * The COPY straight into an object table is in binary format: the server
+ * then reads each field by its length instead of scanning the text for
+ * escapes, and takes times and the hash as they are instead of parsing
+ * them; pg-load need not escape the record either.
+ */
+static const char copy_bin_header[19] = "PGCOPY\n\377\r\n\0"
+    "\0\0\0\0" "\0\0\0\0";	/* signature, flags, no extension */
+
+/* End the open COPY (a binary one with its trailer, -1 as 16 bits). */
+static void
+copy_close(void)
+{
+	if (copy == NULL)
+		return;
+	if (copy_to != NULL)
+		pgx_copy_write(copy, "\377\377", 2);
+	pgx_copy_end(copy);
+	copy = NULL;
+	copy_to = NULL;
+}
+
+/*
  * Send the next rows to t's table (NULL: the staging table).  A stream
  * whose types alternate would switch at every record: past SWITCH_MAX
  * switches in a run every record is staged.
@@ -781,18 +917,64 @@ copy_switch(struct rtype *t)
 
 	if (copy != NULL && copy_to == t)
 		return;
-	if (copy != NULL)
-		pgx_copy_end(copy);
-	copy = NULL;
+	copy_close();
 	copy_switches++;
 	if (t == NULL) {
 		copy_begin();
 		return;
 	}
 	snprintf(sql, sizeof(sql), "COPY moc.%s (region, id, valid_from,"
-	    " valid_to, hash, run_id, rec) FROM STDIN", t->table);
+	    " valid_to, hash, run_id, rec) FROM STDIN (FORMAT binary)",
+	    t->table);
 	copy = pgx_copy_begin(conn, sql);
 	copy_to = t;
+	pgx_copy_write(copy, copy_bin_header, sizeof(copy_bin_header));
+}
+
+/* Binary COPY: a 32-bit big-endian length, then the bytes (-1: NULL). */
+static void
+bin_u32(uint32_t n)
+{
+	unsigned char b[4] = { (unsigned char)(n >> 24),
+	    (unsigned char)(n >> 16), (unsigned char)(n >> 8),
+	    (unsigned char)n };
+
+	pgx_copy_write(copy, (const char *)b, 4);
+}
+
+static void
+bin_bytes(const void *p, size_t len)
+{
+	if (len > INT32_MAX)
+		fail(EXIT_DATA, "%s: a field of %zu bytes is too long for "
+		    "PostgreSQL; nothing stored", cur_input, len);
+	bin_u32((uint32_t)len);
+	pgx_copy_write(copy, p, len);
+}
+
+static void
+bin_text(const char *s)
+{
+	if (s == NULL)
+		bin_u32(UINT32_MAX);
+	else
+		bin_bytes(s, strlen(s));
+}
+
+/* timestamptz: microseconds since 2000-01-01 UTC, 64 bits big-endian. */
+static void
+bin_time(int64_t t)
+{
+	uint64_t us = (uint64_t)((t - 946684800) * 1000000);
+	unsigned char b[8];
+	int i;
+
+	for (i = 7; i >= 0; i--) {
+		b[i] = (unsigned char)us;
+		us >>= 8;
+	}
+	bin_u32(8);
+	pgx_copy_write(copy, (const char *)b, 8);
 }
 
 static void
@@ -927,20 +1109,23 @@ copy_hash_run(const char *hexid, const char *run_id)
  * deletion is a version of no length).
  */
 static void
-copy_direct(const char *id, const char *region, int64_t vt, int has_dt,
-    const char *hexid, const char *run_id, const char *line, size_t len)
+copy_direct(const char *id, size_t idlen, const char *region, int64_t vt,
+    int has_dt, const unsigned char hash[16], const char *run_id,
+    const char *line, size_t len)
 {
-	copy_text(region);
-	copy_sep();
-	copy_text(id);
-	copy_sep();
-	copy_time(1, vt);
-	copy_sep();
-	copy_time(has_dt, vt);
-	copy_sep();
-	copy_hash_run(hexid, run_id);
-	pgx_copy_field(copy, line, len);
-	pgx_copy_write(copy, "\n", 1);
+	static const unsigned char nfields[2] = { 0, 7 };
+
+	pgx_copy_write(copy, (const char *)nfields, 2);
+	bin_text(region);
+	bin_bytes(id, idlen);
+	bin_time(vt);
+	if (has_dt)
+		bin_time(vt);
+	else
+		bin_u32(UINT32_MAX);
+	bin_bytes(hash, 16);
+	bin_text(run_id);
+	bin_bytes(line, len);
 }
 
 /* Text json would keep as it is but jsonb would not: see REC_JSON. */
@@ -959,6 +1144,7 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 	const struct json_value *idv;
 	const char *region, *id, *run_id;
 	char hexid[33];
+	unsigned char hash[16];
 	const char *line;
 	size_t len;
 	int64_t vt = 0, dt = 0, from = 0, to = 0;
@@ -973,7 +1159,7 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 		return;
 	}
 	idv = json_get(rec, "id");
-	hash_hex(rec, hexid);
+	hash_hex(rec, hash, hexid);
 	if (t->kind == K_OTHER) {
 		id = hexid;
 	} else if (idv == NULL || idv->type != JSON_STRING || idv->len == 0) {
@@ -1023,7 +1209,8 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 	    idset_add(&t->seen, id, idv->len) && !norm &&
 	    copy_switches < SWITCH_MAX) {
 		copy_switch(t);
-		copy_direct(id, region, vt, has_dt, hexid, run_id, line, len);
+		copy_direct(id, idv->len, region, vt, has_dt, hash, run_id,
+		    line, len);
 		return;
 	}
 	copy_switch(NULL);
@@ -1333,8 +1520,7 @@ merge_stage(int in_run, int infer_deletions)
 	size_t i;
 	unsigned long long staged;
 
-	pgx_copy_end(copy);
-	copy = NULL;
+	copy_close();
 	staged = staged_rows;
 	staged_rows = 0;
 	if (staged == 0 && !(in_run && infer_deletions))
@@ -1585,10 +1771,8 @@ end_run(struct rec_reader *r, const struct json_value *rec, int at_eof)
 		merge_stage(1, complete && !run.degraded);
 		record_run(line, len, complete, ended, has_end);
 		totals.runs++;
-	} else {
-		pgx_copy_end(copy);
-		copy = NULL;
-	}
+	} else
+		copy_close();
 	reset_counts();
 	free_run();
 	copy_begin();
