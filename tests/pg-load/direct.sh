@@ -60,7 +60,7 @@ expect_eq "same records extracted" "$(sort "$T/direct.x")" \
 [ "$(wc -l <"$T/direct")" -eq 6 ] || fail "rows: want 6, got $(wc -l <"$T/direct")"
 
 expect_eq "id seen twice at one time: the last" \
-    "$(q "SELECT string_agg(rec->>'status', ' ') FROM moc.instance
+    "$(q "SELECT string_agg(rec::json->>'status', ' ') FROM moc.instance
     WHERE id = 'a'")" SHUTOFF
 expect_eq "id seen twice: the later record" "$(versions instance b)" \
     "00:16:00-open"
