@@ -884,30 +884,30 @@ static const char stage_ddl[] =
  */
 #define REC_TEXT "CASE WHEN s.norm THEN s.rec::jsonb::text ELSE s.rec END"
 
-static void
-copy_begin(void)
-{
-	copy = pgx_copy_begin(conn, "COPY moc_stage FROM STDIN");
-	copy_to = NULL;
-}
-
 /*
- * The COPY straight into an object table is in binary format: the server
- * then reads each field by its length instead of scanning the text for
- * escapes, and takes times and the hash as they are instead of parsing
- * them; pg-load need not escape the record either.
+ * Rows go out in COPY's binary format: the server then reads each field
+ * by its length instead of scanning the text for escapes, and takes
+ * numbers, times and the hash as they are instead of parsing them;
+ * pg-load need not escape the record either.
  */
 static const char copy_bin_header[19] = "PGCOPY\n\377\r\n\0"
     "\0\0\0\0" "\0\0\0\0";	/* signature, flags, no extension */
 
-/* End the open COPY (a binary one with its trailer, -1 as 16 bits). */
+static void
+copy_begin(void)
+{
+	copy = pgx_copy_begin(conn, "COPY moc_stage FROM STDIN (FORMAT binary)");
+	copy_to = NULL;
+	pgx_copy_write(copy, copy_bin_header, sizeof(copy_bin_header));
+}
+
+/* End the open COPY with its trailer (-1 as 16 bits). */
 static void
 copy_close(void)
 {
 	if (copy == NULL)
 		return;
-	if (copy_to != NULL)
-		pgx_copy_write(copy, "\377\377", 2);
+	pgx_copy_write(copy, "\377\377", 2);
 	pgx_copy_end(copy);
 	copy = NULL;
 	copy_to = NULL;
@@ -971,57 +971,46 @@ bin_text(const char *s)
 		bin_bytes(s, strlen(s));
 }
 
-/* timestamptz: microseconds since 2000-01-01 UTC, 64 bits big-endian. */
+/* An integer of `bytes` bytes, big-endian, with its length. */
 static void
-bin_time(int64_t t)
+bin_int(uint64_t n, int bytes)
 {
-	uint64_t us = (uint64_t)((t - 946684800) * 1000000);
 	unsigned char b[8];
 	int i;
 
-	for (i = 7; i >= 0; i--) {
-		b[i] = (unsigned char)us;
-		us >>= 8;
+	for (i = bytes - 1; i >= 0; i--) {
+		b[i] = (unsigned char)n;
+		n >>= 8;
 	}
-	bin_u32(8);
-	pgx_copy_write(copy, (const char *)b, 8);
+	bin_u32((uint32_t)bytes);
+	pgx_copy_write(copy, (const char *)b, (size_t)bytes);
 }
 
+/* timestamptz: microseconds since 2000-01-01 UTC (ok == 0: NULL). */
 static void
-copy_sep(void)
+bin_time(int ok, int64_t t)
 {
-	pgx_copy_write(copy, "\t", 1);
-}
-
-static void
-copy_text(const char *s)
-{
-	if (s == NULL)
-		pgx_copy_write(copy, "\\N", 2);
+	if (ok)
+		bin_int((uint64_t)((t - 946684800) * 1000000), 8);
 	else
-		pgx_copy_field(copy, s, strlen(s));
+		bin_u32(UINT32_MAX);
 }
 
 static void
-copy_time(int ok, int64_t t)
+bin_bool(int b)
 {
-	char buf[RTIME_BUFSIZE];
-
-	if (!ok) {
-		pgx_copy_write(copy, "\\N", 2);
-		return;
-	}
-	rtime_format(t, buf);
-	pgx_copy_write(copy, buf, strlen(buf));
+	bin_u32(1);
+	pgx_copy_write(copy, b ? "\1" : "\0", 1);
 }
 
+/* The number of fields that starts each row. */
 static void
-copy_ulong(unsigned long long n)
+bin_row(int fields)
 {
-	char buf[24];
-	int len = snprintf(buf, sizeof(buf), "%llu", n);
+	unsigned char b[2] = { (unsigned char)(fields >> 8),
+	    (unsigned char)fields };
 
-	pgx_copy_write(copy, buf, (size_t)len);
+	pgx_copy_write(copy, (const char *)b, 2);
 }
 
 /* A bad record: reject the stream, or with --skip-bad skip the record. */
@@ -1101,18 +1090,6 @@ has_odd_escape(const char *s, size_t len)
 	return 0;
 }
 
-/* The hash and run_id columns, each followed by its tab. */
-static void
-copy_hash_run(const char *hexid, const char *run_id)
-{
-	/* bytea in COPY text: \\x and hex (the backslash escaped). */
-	pgx_copy_write(copy, "\\\\x", 3);
-	pgx_copy_write(copy, hexid, 32);
-	copy_sep();
-	copy_text(run_id);
-	copy_sep();
-}
-
 /*
  * An object row written straight into its table: what the merge would
  * insert for an object its table has no version of (a record reporting a
@@ -1123,16 +1100,11 @@ copy_direct(const char *id, size_t idlen, const char *region, int64_t vt,
     int has_dt, const unsigned char hash[16], const char *run_id,
     const char *line, size_t len)
 {
-	static const unsigned char nfields[2] = { 0, 7 };
-
-	pgx_copy_write(copy, (const char *)nfields, 2);
+	bin_row(7);
 	bin_text(region);
 	bin_bytes(id, idlen);
-	bin_time(vt);
-	if (has_dt)
-		bin_time(vt);
-	else
-		bin_u32(UINT32_MAX);
+	bin_time(1, vt);
+	bin_time(has_dt, vt);
 	bin_bytes(hash, 16);
 	bin_text(run_id);
 	bin_bytes(line, len);
@@ -1226,33 +1198,23 @@ stage_record(struct rec_reader *r, const struct json_value *rec,
 	copy_switch(NULL);
 	t->staged++;
 	staged_rows++;
-	copy_ulong((unsigned long long)(t - types));
-	copy_sep();
-	copy_text(t->kind == K_OTHER ? type : NULL);
-	copy_sep();
-	copy_text(region);
-	copy_sep();
-	copy_text(id);
-	copy_sep();
-	copy_time(t->kind == K_OBJECT || t->kind == K_ADMIN, vt);
-	copy_sep();
-	copy_time(has_dt, dt);
-	copy_sep();
-	copy_time(has_from, from);
-	copy_sep();
-	copy_time(has_to, to);
-	copy_sep();
-	copy_text(t->subject != NULL ? json_get_string(rec, t->subject) : NULL);
-	copy_sep();
-	copy_text(t->what != NULL ? json_get_string(rec, t->what) : NULL);
-	copy_sep();
-	copy_hash_run(hexid, run_id);
-	copy_ulong(rec_lineno(r));
-	copy_sep();
-	pgx_copy_write(copy, dflt ? "t\t" : "f\t", 2);
-	pgx_copy_write(copy, norm ? "t\t" : "f\t", 2);
-	pgx_copy_field(copy, line, len);
-	pgx_copy_write(copy, "\n", 1);
+	bin_row(16);
+	bin_int((uint64_t)(t - types), 4);
+	bin_text(t->kind == K_OTHER ? type : NULL);
+	bin_text(region);
+	bin_text(id);
+	bin_time(t->kind == K_OBJECT || t->kind == K_ADMIN, vt);
+	bin_time(has_dt, dt);
+	bin_time(has_from, from);
+	bin_time(has_to, to);
+	bin_text(t->subject != NULL ? json_get_string(rec, t->subject) : NULL);
+	bin_text(t->what != NULL ? json_get_string(rec, t->what) : NULL);
+	bin_bytes(hash, 16);
+	bin_text(run_id);
+	bin_int((uint64_t)rec_lineno(r), 8);
+	bin_bool(dflt);
+	bin_bool(norm);
+	bin_bytes(line, len);
 }
 
 /* ---- merging ----------------------------------------------------------- */
