@@ -9,7 +9,14 @@
 #include "pg.h"
 #include "util.h"
 
-#define COPY_CHUNK	(256 * 1024)
+/*
+ * COPY data goes out in messages of this size.  The server reads a whole
+ * message before it parses any row of it, so a message larger than the
+ * socket's buffer keeps the sender waiting while the server works, and the
+ * two take turns instead of working at once: with 256kB messages a bulk
+ * load took a third longer than with 32kB.
+ */
+#define COPY_CHUNK	(32 * 1024)
 
 struct pgx_copy {
 	PGconn		*conn;

@@ -17,6 +17,33 @@ now() { date +%s.%N; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
+# mark NAME: CPU seconds so far of this script's children (the clients,
+# from the shell's times, so run in the shell itself) and of the server's
+# ended backends (the postmaster's children as /proc counts them; a step's
+# backend is counted once it has gone), into $T/cpu.NAME.
+mark() {
+	n=0
+	while [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE pid <>
+	    pg_backend_pid() AND backend_type = 'client backend'")" != 0 ] &&
+	    [ "$n" -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	sleep 0.2
+	times >"$T/times"
+	{
+		awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) {
+		    split($i, p, "m"); n += p[1] * 60 + p[2] } print n }' \
+		    "$T/times"
+		awk -v hz="$(getconf CLK_TCK)" '{ print ($16 + $17) / hz }' \
+		    "/proc/$(head -n 1 "$PGDIR/data/postmaster.pid")/stat"
+	} >"$T/cpu.$1"
+}
+# cpu FROM TO: "CPU: client X s + server Y s" between two marks.
+cpu() {
+	paste "$T/cpu.$1" "$T/cpu.$2" | awk '{ d[NR] = $2 - $1 } END {
+	    printf "CPU: client %.2f s + server %.2f s", d[1], d[2] }'
+}
 
 echo "generating $ROWS instance records ..."
 $GEN --instances "$ROWS" --polls 1 --change 0 --churn 0 >"$T/bulk.jsonl"
@@ -43,13 +70,19 @@ q "CREATE TABLE plain (type text, id text, name text, project_id text,
 	image_id text, region text, observed_at timestamptz, run_id text)" \
 	>/dev/null
 
+mark 0
 t0=$(now)
 pg-load -q "$T/bulk.jsonl" || exit 1
 t1=$(now)
-psql -X -q -c "\\copy plain FROM '$T/bulk.tsv'" || exit 1
+mark 1
 t2=$(now)
+psql -X -q -c "\\copy plain FROM '$T/bulk.tsv'" || exit 1
+t3=$(now)
+mark 2
 load=$(secs "$t0" "$t1")
-copy=$(secs "$t1" "$t2")
+copy=$(secs "$t2" "$t3")
+loadcpu=$(cpu 0 1)
+copycpu=$(cpu 1 2)
 n=$(q "SELECT count(*) FROM moc.instance")
 
 t0=$(now)
@@ -89,8 +122,8 @@ done
 
 echo
 echo "bulk load, $n instance records:"
-echo "  pg-load       $load s  $(rate "$n" "$load") rows/s"
-echo "  psql \\copy    $copy s  $(rate "$n" "$copy") rows/s (TSV into a plain table)"
+echo "  pg-load       $load s  $(rate "$n" "$load") rows/s  $loadcpu"
+echo "  psql \\copy    $copy s  $(rate "$n" "$copy") rows/s (TSV into a plain table)  $copycpu"
 echo "  pg-load reaches $(pct "$copy" "$load") of the raw COPY rate (target >= 50%)"
 echo "poll of a $CLOUD-instance cloud, 1% changed, $POLLS polls:"
 echo "  mean $(awk -v a="$total" -v n="$POLLS" 'BEGIN { printf "%.3f", a / n }') s per load (target < 0.5 s), $added rows added in all ($(awk -v a="$added" -v n="$POLLS" 'BEGIN { printf "%.1f", a / n }') per poll; about 1% of $CLOUD = $((CLOUD / 100)) expected)"

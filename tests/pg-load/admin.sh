@@ -13,7 +13,7 @@ share() {
 shares() {
 	q "SELECT string_agg(to_char(valid_from, 'YYYY-MM-DD') || '..' ||
 	    coalesce(to_char(valid_to, 'YYYY-MM-DD'), 'open') || '=' ||
-	    (rec->>'share'), ' ' ORDER BY valid_from)
+	    (rec::json->>'share'), ' ' ORDER BY valid_from)
 	    FROM moc.project_institution WHERE id = 'p-bu:bu'"
 }
 expect_eq "dated share" "$(shares)" "2019-01-01..open=0.5"
@@ -39,7 +39,7 @@ printf '{"type":"institution","id":"bu","name":"Boston University","code":"BU-00
 expect_eq "undated change" "$(q "SELECT count(*), bool_and(valid_from::date
     = '1970-01-01' OR valid_from > now() - interval '1 hour')
     FROM moc.institution WHERE id = 'bu'")" "2|t"
-expect_eq "one open version" "$(q "SELECT rec->>'code' FROM moc.institution
+expect_eq "one open version" "$(q "SELECT rec::json->>'code' FROM moc.institution
     WHERE id = 'bu' AND valid_to IS NULL")" BU-002
 pg-load -q "$D/admin.jsonl"
 expect_eq "reloading the old file reverts, once" "$(q "SELECT count(*)

@@ -110,7 +110,7 @@ expect_grep "wrong type warned" "$T/in:2: wrong type in field \"vcpus\": \"four\
 expect_grep "wrong boolean warned" "$T/in:2: wrong type in field \"enabled\": \"yes\", not a boolean" "$T/err"
 expect_grep "impossible time warned" "$T/in:2: bad timestamp in field \"created_at\": \"2019-13-01T00:00:00Z\" (kept as sent)" "$T/err"
 expect_grep "unknown type warned" "$T/in:4: unknown record type \"quota\"" "$T/err"
-expect_eq "kept as sent" "$(q "SELECT rec->>'vcpus' || ' ' || (rec->>'created_at')
+expect_eq "kept as sent" "$(q "SELECT rec::json->>'vcpus' || ' ' || (rec::json->>'created_at')
     FROM moc.instance WHERE id = 'a' AND valid_to IS NULL")" "four 2019-13-01T00:00:00Z"
 expect_eq "typed view reads null" "$(q "SELECT coalesce(vcpus::text, 'null') || ' ' ||
     coalesce(created_at::text, 'null') FROM moc.instance_v WHERE id = 'a' AND valid_to IS NULL")" "null null"

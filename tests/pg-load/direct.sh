@@ -2,7 +2,9 @@
 # into the table by COPY (the bulk of a first load).  What is stored must
 # be what staging and merging store: the last record of an id seen twice,
 # a version of no length for a reported deletion, jsonb's form of a record
-# with a repeated key, records of another region merged as usual.
+# with a repeated key, records of another region merged as usual; times
+# before 2000 and text with escapes and non-ASCII characters (the straight
+# path sends them in COPY's binary format, staging in its text format).
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/lib/pg.sh"
 . "$top_srcdir/tests/pg-load/lib.sh"
@@ -19,6 +21,9 @@ D=2019-03-01T
 	printf '{"type":"instance","id":"e","region":"R1","observed_at":"%s","status":"A"}  \n' \
 	    ${D}00:15:00Z
 	inst x ${D}00:15:00Z R2 ACTIVE
+	cat <<'EOF'
+{"type":"instance","id":"f\tü","region":"R1","observed_at":"1999-12-31T23:59:59Z","status":"A\\b","deleted_at":"1970-01-01T00:00:00Z"}
+EOF
 	end r1 ${D}00:15:10Z
 } >"$T/run"
 
@@ -57,10 +62,10 @@ else
 fi
 expect_eq "same records extracted" "$(sort "$T/direct.x")" \
     "$(sort "$T/staged.x")"
-[ "$(wc -l <"$T/direct")" -eq 6 ] || fail "rows: want 6, got $(wc -l <"$T/direct")"
+[ "$(wc -l <"$T/direct")" -eq 7 ] || fail "rows: want 7, got $(wc -l <"$T/direct")"
 
 expect_eq "id seen twice at one time: the last" \
-    "$(q "SELECT string_agg(rec->>'status', ' ') FROM moc.instance
+    "$(q "SELECT string_agg(rec::json->>'status', ' ') FROM moc.instance
     WHERE id = 'a'")" SHUTOFF
 expect_eq "id seen twice: the later record" "$(versions instance b)" \
     "00:16:00-open"
@@ -74,4 +79,8 @@ expect_eq "text kept as sent, trailing blanks trimmed" \
     "$(sed -n 8p "$T/run" | sed 's/ *$//')"
 expect_eq "another region" "$(q "SELECT region FROM moc.instance
     WHERE id = 'x'")" R2
+expect_eq "escapes and times before 2000" "$(q "SELECT valid_from || ' '
+    || valid_to || ' ' || length(id) || ' ' || (rec::json->>'status')
+    FROM moc.instance WHERE id = E'f\\tü'")" \
+    '1999-12-31 23:59:59+00 1999-12-31 23:59:59+00 3 A\b'
 finish
