@@ -1379,7 +1379,17 @@ close_absent(const struct rtype *t, const char *code)
 	    " AND s.region = o.region AND s.id = o.id)",
 	    t->table, gone) >= sizeof(sql))
 		moc_die(EXIT_DATA, "internal error: statement too long");
+	/*
+	 * Every open version of the region is read whatever the plan, and the
+	 * stage has no index: a hash anti-join is always the right one.  A
+	 * table never analyzed yet (small, or grown by merges since) looks
+	 * like a single row to the planner, which then picks a nested loop
+	 * that scans the whole stage once per open version: 4.8 s instead of
+	 * milliseconds for 4,785 role assignments.
+	 */
+	pgx_exec(conn, "SET LOCAL enable_nestloop = off");
 	pgx_command(conn, sql, 3, params);
+	pgx_exec(conn, "SET LOCAL enable_nestloop = on");
 }
 
 /*
