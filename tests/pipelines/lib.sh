@@ -1,0 +1,88 @@
+# lib.sh: what the pipeline tests share, sourced after tests/lib/common.sh.
+#
+#   pipes_setup [server.py options]   a throwaway PostgreSQL with the schema,
+#                                     the loopback cloud (simulated unless
+#                                     options say otherwise) and a
+#                                     configuration file $T/moc.conf with its
+#                                     spool $T/spool and output $T/out
+#   pipe NAME [args]                  run pipelines/NAME as cron would:
+#                                     env -i, PATH=/usr/bin:/bin, MOC_BINDIR;
+#                                     stdout in $T/NAME.out, stderr in
+#                                     $T/NAME.err, exit status in $pipe_status
+#   sim_time T                        move the simulated clock to T
+#   stored_runs                       the run ids in moc.collection_run
+#   sql QUERY                         one value from the database
+. "$top_srcdir/tests/lib/pg.sh"
+. "$top_srcdir/tests/cloud/lib.sh"
+need gzip flock sha256sum psql
+
+SIM_FROM=2026-10-01T00:00:00Z
+SIM_UNTIL=2026-11-01T00:00:00Z
+
+pipes_setup() {
+	pg_start
+	"$top_builddir/bin/pg-load" --sql-dir "$top_srcdir/sql" --init --roles \
+	    >"$T/init.out" 2>&1 || { cat "$T/init.out"; exit 99; }
+	if [ $# -eq 0 ]; then
+		set -- --simulate --seed 7 --size 30 --from "$SIM_FROM" \
+		    --until "$SIM_UNTIL" --time "$SIM_FROM"
+	fi
+	start_cloud "$@"
+	mkdir -p "$T/etc"
+	cat >"$T/moc.conf" <<CONF
+# moc-reporting configuration of a test
+cloud = test
+database = host=$PGHOST port=$PGPORT user=postgres dbname=postgres
+spool = spool
+output = out
+log = moc.log
+tz = UTC
+CONF
+}
+
+pipe() {
+	pipe_name=$1
+	shift
+	env -i PATH=/usr/bin:/bin MOC_BINDIR="$top_builddir/bin" \
+	    OS_CLIENT_CONFIG_FILE="$T/clouds.yaml" TMPDIR="${TMPDIR:-/tmp}" \
+	    LC_ALL=C.UTF-8 ${PIPE_ENV:-} \
+	    bash "$top_srcdir/pipelines/$pipe_name" "$@" \
+	    >"$T/$pipe_name.out" 2>"$T/$pipe_name.err"
+	pipe_status=$?
+}
+
+# expect_pipe WHAT STATUS NAME [args]: run a pipeline, check its status,
+# show its stderr and the log's end when it is not the one expected.
+expect_pipe() {
+	what=$1 want=$2
+	shift 2
+	pipe "$@"
+	if [ "$pipe_status" = "$want" ]; then
+		pass "$what (exit $want)"
+	else
+		fail "$what: exit $pipe_status, want $want"
+		sed 's/^/  stderr: /' "$T/$pipe_name.err" | head -n 20
+		[ ! -f "$T/moc.log" ] || tail -n 20 "$T/moc.log" | sed 's/^/  log: /'
+	fi
+}
+
+sim_time() {
+	cloudctl time "$1" >/dev/null || { echo "cannot move the clock to $1"; exit 99; }
+}
+
+sql() {
+	"$PGBIN/psql" -X -A -t -q -v ON_ERROR_STOP=1 -c "$1"
+}
+
+stored_runs() {
+	sql "select id from moc.collection_run order by id"
+}
+
+# archives: the archived runs, relative to the spool, oldest first.
+archives() {
+	(cd "$T/spool" && find raw -name '*.jsonl.gz' | sort)
+}
+
+failed_list() {
+	cat "$T/spool/failed" 2>/dev/null || :
+}
