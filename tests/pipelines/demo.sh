@@ -24,10 +24,18 @@ expect_grep "collected two days" "2026-09-02: 96 collections, dumped (2/2)" "$T/
 expect_grep "says where the CSV dumps are" "CSV dump of every table.*: $out/dump/" "$T/out"
 expect_grep "says where the report is" "Usage report (PDF): $rep/report.pdf" "$T/out"
 expect_grep "says where the institution reports are" \
-    "Institution reports (PDF): [1-9][0-9]* in $rep/" "$T/out"
+    "Institution reports (PDF): [1-9][0-9]* in $rep/institutions/" "$T/out"
 expect_grep "says where the invoice is" "Invoice CSV: $rep/invoice.csv ([1-9][0-9]* lines)" "$T/out"
 expect_grep "the verdict is pass" \
     "Consistency verdict (2026-09-01T00:00:00Z to 2026-09-03T00:00:00Z): pass" "$T/out"
+expect_grep "the report's verdict: two days of 30 collected" \
+    "The report's verdict on 2026-09: fail (2 of its 30 days collected)" "$T/out"
+# That verdict fails on coverage alone: the 28 days not collected.
+"$PYTHON3" -c 'import json, sys
+bad = {r["check"] for r in map(json.loads, open(sys.argv[1]))
+       if r["type"] == "finding" and r["severity"] == "error"}
+print(" ".join(sorted(bad)))' "$rep/findings.jsonl" >"$T/failed" 2>&1
+expect_eq "the report fails the coverage check only" "$(cat "$T/failed")" coverage
 runs=$(find "$out/spool/raw" -name '*.jsonl.gz' | wc -l)
 expect_eq "raw archives, one a run" "$runs" 192
 [ ! -s "$out/spool/failed" ] && pass "no failed run" ||
@@ -68,7 +76,7 @@ collected=$(psql -At -c "SELECT count(*) FROM collection_run")
 expect_eq "the second day's dump lists its 96 runs" "$collected" 96
 
 # The PDFs are sound and say what they are about.
-for f in "$rep"/*.pdf; do
+for f in "$rep"/*.pdf "$rep"/institutions/*.pdf; do
 	if qpdf --check "$f" >"$T/qpdf" 2>&1; then
 		pass "${f##*/} passes qpdf --check"
 	else
@@ -84,13 +92,22 @@ for l in open(sys.argv[1]):
 expect_grep "the report names an institution ($inst)" "$inst" "$T/report.txt"
 
 # The invoice, read with a real CSV parser, adds up to the report's
-# totals; every instance's hours are within one hour of the ground truth.
+# totals.  The month's records the demo extracted, aggregated by instance
+# as monthly-report aggregates them by project, give the report's project
+# figures exactly, and every instance's hours within one hour of the
+# ground truth.
+usage-aggregate --month 2026-09 --tz UTC \
+    --rates "$DATA/nerc-rates/rates.yaml" \
+    --outages "$DATA/nerc-rates/outages.yaml" --cloud test \
+    --cluster "demo cloud" --by instance,project "$out/extract.jsonl" \
+    >"$T/by-instance.jsonl" 2>"$T/ua.err"
+expect_eq "usage-aggregate --by instance of the demo's records" "$?" 0
 if "$PYTHON3" - "$rep/invoice.csv" "$rep/usage.jsonl" \
-    "$out/cloud/truth.jsonl" >"$T/py" 2>&1 <<'PY'
+    "$T/by-instance.jsonl" "$out/cloud/truth.jsonl" >"$T/py" 2>&1 <<'PY'
 import csv, json, sys
 from collections import defaultdict
 from decimal import Decimal
-invoice, usage, truth = sys.argv[1:4]
+invoice, usage, by_instance, truth = sys.argv[1:5]
 rows = list(csv.DictReader(open(invoice, encoding="utf-8")))
 head = next(csv.reader(open(invoice, encoding="utf-8")))
 assert head == ["Invoice Month", "Report Start Time", "Report End Time",
@@ -100,12 +117,18 @@ assert head == ["Invoice Month", "Report Start Time", "Report End Time",
                 "Institution - Specific Code", "SU Hours (GBhr or SUhr)",
                 "SU Type", "Rate", "Cost", "Generated At"], head
 assert rows and all(r["Invoice Month"] == "2026-09" for r in rows)
+assert all(r["Cluster Name"] == "demo cloud" for r in rows)
 recs = [json.loads(l) for l in open(usage, encoding="utf-8")]
 total = sum(Decimal(t["cost"]) for t in recs
             if t["type"] == "usage_total" and t["axis"] == "project")
 billed = sum(Decimal(r["Cost"]) for r in rows)
 assert billed == total, (billed, total)
 assert billed > 0, billed
+mine = [json.loads(l) for l in open(by_instance, encoding="utf-8")]
+def projects(rs):
+    return sorted(json.dumps(r, sort_keys=True) for r in rs
+                  if r["type"] == "usage" and r["axis"] == "project")
+assert projects(mine) == projects(recs), "project figures differ"
 # Ground truth: seconds each instance ran inside the collected period.
 want = defaultdict(int)
 for l in open(truth):
@@ -113,15 +136,16 @@ for l in open(truth):
     if r["type"] == "truth_interval" and r["state"] == "Running":
         want[r["instance_id"]] += r["seconds"]
 got = defaultdict(int)
-for r in recs:
+for r in mine:
     if r["type"] == "usage" and r["axis"] == "instance" and r["su_type"]:
         got[r["id"]] += r["instance_hours"]
 bad = ["instance %s: %s hours, truth %.3f" % (i, got[i], want[i] / 3600)
        for i in set(want) | set(got) if abs(got[i] - want[i] / 3600) > 1]
 assert len(want) >= 10, "too few running instances: %d" % len(want)
 assert not bad, "\n".join(bad)
-print("%d invoice lines add up to %s; %d instances within one hour of "
-      "the truth" % (len(rows), total, len(want)))
+print("%d invoice lines add up to %s; the report's project figures; "
+      "%d instances within one hour of the truth" % (len(rows), total,
+                                                      len(want)))
 PY
 then
 	pass "$(cat "$T/py")"
