@@ -2,7 +2,9 @@
 # (default 10000) end to end, stage by stage (make bench-monthly):
 #
 #   extract    pg-extract --role moc_reporter, the month
-#   aggregate  usage-aggregate --by instance,user,project,institution
+#   aggregate  usage-aggregate --by project,user,institution
+#   check      consistency-check on the database and the summaries (when
+#              built), as monthly-report runs it
 #   render     pdf-render: the whole-cloud report and one per institution
 #   dump       csv-emit -d (every table, MANIFEST, SHA256SUMS) and the
 #              invoice CSV
@@ -36,9 +38,18 @@ printf '%-10s %9s %9s %11s  %s\n' stage "wall s" "CPU s" "peak RSS" \
 stage() {
 	name=$1 dest=$2
 	shift 2
+	st=0
 	/usr/bin/time -f '%e %U %S %M' -o "$T/time.$name" "$@" >"$dest" ||
-	    { echo "bench-monthly: $name failed"; exit 1; }
-	read -r wall user sys kb <"$T/time.$name"
+	    st=$?
+	# consistency-check exits 1 for findings: a result, not a failure.
+	if [ "$st" -ne 0 ] && ! { [ "$name" = check ] && [ "$st" -eq 1 ]; }; then
+		echo "bench-monthly: $name failed (exit $st)"
+		exit 1
+	fi
+	# (time writes a line of its own first when the status is not 0)
+	read -r wall user sys kb <<EOF
+$(tail -n 1 "$T/time.$name")
+EOF
 	printf '%-10s %9.2f %9.2f %8d KB  %s\n' "$name" "$wall" \
 	    "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$kb" \
 	    "$(what "$dest")"
@@ -53,6 +64,7 @@ what() {
 }
 
 pg_start
+conninfo="host=$PGHOST port=$PGPORT dbname=$PGDATABASE user=$PGUSER"
 pg-load -q --sql-dir "$top_srcdir/sql" --init --roles || exit 1
 echo "seed $seed, $size instances, $month, a run every 15 minutes"
 stage generate "$T/month.jsonl" "$PYTHON3" \
@@ -66,12 +78,23 @@ stage extract "$T/extract.jsonl" pg-extract --role moc_reporter \
     --since "$from" --until "$until"
 stage aggregate "$T/usage.jsonl" usage-aggregate --month "$month" \
     --cloud "bench cloud" --rates "$data/rates.yaml" \
-    --outages "$data/outages.yaml" --by instance,user,project,institution \
-    "$T/extract.jsonl"
-stage render "$T/report.pdf" pdf-render "$T/usage.jsonl"
+    --outages "$data/outages.yaml" --by project,user,institution \
+    --cluster "bench cloud" "$T/extract.jsonl"
+# The findings go into the report as monthly-report puts them there.
+if command -v consistency-check >/dev/null 2>&1; then
+	stage check "$T/findings.jsonl" consistency-check -q -d "$conninfo" \
+	    --role moc_reporter --since "$from" --until "$until" \
+	    --summaries "$T/usage.jsonl"
+	echo "consistency: $(grep '"check_summary"' "$T/findings.jsonl" |
+	    sed 's/.*"verdict":"\([a-z]*\)".*"failed":\(\[[^]]*\]\).*/\1, failed \2/')"
+else
+	: >"$T/findings.jsonl"
+fi
+cat "$T/usage.jsonl" "$T/findings.jsonl" >"$T/report.jsonl"
+stage render "$T/report.pdf" pdf-render "$T/report.jsonl"
 mkdir "$T/inst"
 stage render-inst /dev/null pdf-render --split-by=institution \
-    -d "$T/inst" "$T/usage.jsonl"
+    -d "$T/inst" "$T/report.jsonl"
 stage dump /dev/null csv-emit -d "$T/dump" "$T/extract.jsonl"
 stage invoice "$T/invoice.csv" csv-emit --type invoice_line \
     "$T/usage.jsonl"
