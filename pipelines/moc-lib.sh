@@ -17,7 +17,7 @@ moc_installed_sysconfdir='@sysconfdir@'
 moc_conf_keys='cloud region database reporter_role spool output log retain
 archive_retain tz rates outages admin cluster_name fetch_options'
 
-declare -A MOC_CONF=() MOC_CONF_LINE=()
+declare -A MOC_VAL=() MOC_VAL_LINE=()
 moc_conf_file=
 moc_log_file=
 moc_cleanups=
@@ -157,16 +157,16 @@ moc_conf_load() {
 		*" $key "*) ;;
 		*) moc_fail 2 "$file:$n: unknown key \"$key\" (the keys are: $(echo $moc_conf_keys))" ;;
 		esac
-		[ -z "${MOC_CONF_LINE[$key]:-}" ] ||
-		    moc_fail 2 "$file:$n: key \"$key\" is set twice (first on line ${MOC_CONF_LINE[$key]})"
-		MOC_CONF[$key]=$val
-		MOC_CONF_LINE[$key]=$n
+		[ -z "${MOC_VAL_LINE[$key]:-}" ] ||
+		    moc_fail 2 "$file:$n: key \"$key\" is set twice (first on line ${MOC_VAL_LINE[$key]})"
+		MOC_VAL[$key]=$val
+		MOC_VAL_LINE[$key]=$n
 	done <"$file"
-	: "${MOC_CONF[reporter_role]:=moc_reporter}"
-	: "${MOC_CONF[tz]:=UTC}"
+	: "${MOC_VAL[reporter_role]:=moc_reporter}"
+	: "${MOC_VAL[tz]:=UTC}"
 	moc_conf_check_values
 	# From here on, messages go to the configured log.
-	if [ -n "${MOC_CONF[log]:-}" ]; then
+	if [ -n "${MOC_VAL[log]:-}" ]; then
 		moc_log_file=$(moc_conf_path log)
 		: >>"$moc_log_file" 2>/dev/null || {
 			local f=$moc_log_file
@@ -178,8 +178,8 @@ moc_conf_load() {
 
 # moc_conf_where KEY: "FILE:LINE: key "KEY"" (or FILE alone when unset).
 moc_conf_where() {
-	if [ -n "${MOC_CONF_LINE[$1]:-}" ]; then
-		printf '%s:%s: key "%s"' "$moc_conf_file" "${MOC_CONF_LINE[$1]}" "$1"
+	if [ -n "${MOC_VAL_LINE[$1]:-}" ]; then
+		printf '%s:%s: key "%s"' "$moc_conf_file" "${MOC_VAL_LINE[$1]}" "$1"
 	else
 		printf '%s: key "%s"' "$moc_conf_file" "$1"
 	fi
@@ -188,20 +188,20 @@ moc_conf_where() {
 moc_conf_check_values() {
 	local k
 	for k in retain archive_retain; do
-		[ -z "${MOC_CONF[$k]:-}" ] || moc_duration_seconds "${MOC_CONF[$k]}" >/dev/null ||
-		    moc_fail 2 "$(moc_conf_where $k): \"${MOC_CONF[$k]}\" is not a duration (such as 400d, 2w, 36h)"
+		[ -z "${MOC_VAL[$k]:-}" ] || moc_duration_seconds "${MOC_VAL[$k]}" >/dev/null ||
+		    moc_fail 2 "$(moc_conf_where $k): \"${MOC_VAL[$k]}\" is not a duration (such as 400d, 2w, 36h)"
 	done
-	k=${MOC_CONF[tz]}
+	k=${MOC_VAL[tz]}
 	case $k in
 	UTC | Etc/UTC) ;;
 	*)
 		# usage-aggregate would quietly take an unknown zone for UTC.
 		case $k in *..* | /*) k= ;; esac
 		[ -n "$k" ] && [ -f "${TZDIR:-/usr/share/zoneinfo}/$k" ] ||
-		    moc_fail 2 "$(moc_conf_where tz): \"${MOC_CONF[tz]}\" is not a time zone of ${TZDIR:-/usr/share/zoneinfo}"
+		    moc_fail 2 "$(moc_conf_where tz): \"${MOC_VAL[tz]}\" is not a time zone of ${TZDIR:-/usr/share/zoneinfo}"
 		;;
 	esac
-	k=${MOC_CONF[reporter_role]}
+	k=${MOC_VAL[reporter_role]}
 	[[ $k =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] ||
 	    moc_fail 2 "$(moc_conf_where reporter_role): \"$k\" is not a role name"
 }
@@ -210,7 +210,7 @@ moc_conf_check_values() {
 moc_conf_require() {
 	local k
 	for k in "$@"; do
-		[ -n "${MOC_CONF[$k]:-}" ] ||
+		[ -n "${MOC_VAL[$k]:-}" ] ||
 		    moc_fail 2 "$moc_conf_file: key \"$k\" is not set"
 	done
 }
@@ -218,7 +218,7 @@ moc_conf_require() {
 # moc_conf_path KEY: the value as a path; relative paths are taken from
 # the configuration file's folder (cron's working folder is no anchor).
 moc_conf_path() {
-	local v=${MOC_CONF[$1]:-}
+	local v=${MOC_VAL[$1]:-}
 	case $v in
 	'' | /*) printf '%s' "$v" ;;
 	*) printf '%s/%s' "${moc_conf_file%/*}" "$v" ;;
@@ -282,6 +282,8 @@ moc_lock() {
 	command -v flock >/dev/null ||
 	    moc_fail 2 "flock (util-linux) is not in PATH=$PATH"
 	exec 9>>"$f" || moc_fail 2 "cannot open the lock file $f"
+	flock -n 9 && return 0
+	moc_log "another run holds $f; waiting up to ${wait}s"
 	if ! flock -w "$wait" 9; then
 		moc_fail 75 "another run holds $f; gave up after ${wait}s (try again later)"
 	fi
@@ -391,4 +393,41 @@ moc_failed_remove() {
 
 moc_failed_has() {
 	[ -f "$1/failed" ] && grep -qxF -- "$2" "$1/failed"
+}
+
+# moc_load_archive FILE [pg-load option...]: gzip -dc FILE | os-normalize |
+# pg-load -d DATABASE, with the tools' messages logged.  Sets moc_load to
+# "stored" (the run is in the database now, or was already), "skipped"
+# (stored, but os-normalize left part of it out: its messages say what),
+# "down" (database unreachable), "refused" (pg-load exit 2: the database
+# or its schema) or "failed" (nothing stored).  pg-load alone says whether
+# the run was stored (it stores a run whole or not at all, and reports
+# the runs it stored or found already loaded); os-normalize's status says
+# whether all of it was.  Needs t_os_normalize, t_pg_load, db, moc_tmp.
+moc_load_archive() {
+	local f=$1 ps runs
+	shift
+	set +e
+	gzip -dc "$f" | "$t_os_normalize" 2>"$moc_tmp/norm.err" |
+	    "$t_pg_load" -d "$db" "$@" 2>"$moc_tmp/load.err"
+	ps=("${PIPESTATUS[@]}")
+	set -e
+	runs=$(sed -n 's/.*: stored [0-9]* records of \([0-9]*\) runs (\([0-9]*\) runs already loaded).*/\1 \2/p' \
+	    "$moc_tmp/load.err" | tail -n 1)
+	moc_log_stderr "$moc_tmp/norm.err" "$([ "${ps[1]}" -eq 0 ] || echo loud)"
+	moc_log_stderr "$moc_tmp/load.err" "$([ "${ps[2]}" -eq 0 ] || echo loud)"
+	moc_load_status="gzip/os-normalize/pg-load exited ${ps[0]}/${ps[1]}/${ps[2]}"
+	case ${ps[2]} in
+	0) ;;
+	75) moc_load=down; return 0 ;;
+	2) moc_load=refused; return 0 ;;
+	*) moc_load=failed; return 0 ;;
+	esac
+	if [ -z "$runs" ] || [ "$runs" = "0 0" ]; then
+		moc_load=failed moc_load_status="$moc_load_status, no run reached pg-load"
+	elif [ "${ps[0]}" -ne 0 ] || [ "${ps[1]}" -ne 0 ]; then
+		moc_load=skipped
+	else
+		moc_load=stored
+	fi
 }

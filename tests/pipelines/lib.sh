@@ -86,3 +86,27 @@ archives() {
 failed_list() {
 	cat "$T/spool/failed" 2>/dev/null || :
 }
+
+# pg_down / pg_up: stop the test's PostgreSQL and start it again on the
+# same data folder and socket.
+pg_down() {
+	$TPG_AS "$TPG_BIN/pg_ctl" -D "$TPG_DIR/data" -m fast -w stop >/dev/null ||
+	    { echo "cannot stop PostgreSQL"; exit 99; }
+}
+
+pg_up() {
+	$TPG_AS "$TPG_BIN/pg_ctl" -D "$TPG_DIR/data" -l "$TPG_DIR/server.log" \
+	    -w -o "-k $TPG_DIR -p $PGPORT -c listen_addresses=''" start >/dev/null ||
+	    { cat "$TPG_DIR/server.log"; exit 99; }
+}
+
+# table_digest: every stored row version of every table, as one digest
+# (to show that a replay changed nothing).
+table_digest() {
+	sql "select string_agg(table_name, ' ' order by table_name) from information_schema.tables where table_schema = 'moc' and table_type = 'BASE TABLE'" |
+	    tr ' ' '\n' | while read -r t; do
+		[ "$t" = collection_run ] && continue
+		sql "select '$t', count(*), md5(coalesce(string_agg(md5(x::text), '' order by md5(x::text)), '')) from moc.\"$t\" x"
+	    done
+	sql "select 'collection_run', count(*), md5(coalesce(string_agg(id || digest, '' order by id), '')) from moc.collection_run"
+}
