@@ -23,63 +23,12 @@
 #include <time.h>
 
 #include "pg.h"
+#include "pgextract.h"
 #include "rtime.h"
 #include "util.h"
 
-enum kind { K_RUN, K_VERSIONED, K_EVENT, K_OTHER };
-
-struct etype {
-	const char	*type;
-	const char	*table;
-	enum kind	 kind;
-	int		 wanted;
-};
-
-/* Output order: runs, administrator data, objects, events. */
-static struct etype types[] = {
-	{ "collection_run", "collection_run", K_RUN, 0 },
-	{ "institution", "institution", K_VERSIONED, 0 },
-	{ "user_institution", "user_institution", K_VERSIONED, 0 },
-	{ "project_institution", "project_institution", K_VERSIONED, 0 },
-	{ "email_domain_institution", "email_domain_institution", K_VERSIONED,
-	    0 },
-	{ "project_attr", "project_attr", K_VERSIONED, 0 },
-	{ "region", "region", K_VERSIONED, 0 },
-	{ "domain", "domain", K_VERSIONED, 0 },
-	{ "project", "project", K_VERSIONED, 0 },
-	{ "user", "user_account", K_VERSIONED, 0 },
-	{ "role_assignment", "role_assignment", K_VERSIONED, 0 },
-	{ "flavor", "flavor", K_VERSIONED, 0 },
-	{ "instance", "instance", K_VERSIONED, 0 },
-	{ "hypervisor", "hypervisor", K_VERSIONED, 0 },
-	{ "volume", "volume", K_VERSIONED, 0 },
-	{ "volume_attachment", "volume_attachment", K_VERSIONED, 0 },
-	{ "snapshot", "snapshot", K_VERSIONED, 0 },
-	{ "volume_type", "volume_type", K_VERSIONED, 0 },
-	{ "network", "network", K_VERSIONED, 0 },
-	{ "subnet", "subnet", K_VERSIONED, 0 },
-	{ "router", "router", K_VERSIONED, 0 },
-	{ "floating_ip", "floating_ip", K_VERSIONED, 0 },
-	{ "port", "port", K_VERSIONED, 0 },
-	{ "instance_action", "instance_action", K_EVENT, 0 },
-	{ "event", "event", K_EVENT, 0 },
-	{ "tenant_usage", "tenant_usage", K_EVENT, 0 },
-	{ "other", "other_record", K_OTHER, 0 },
-};
-#define NTYPES	(sizeof(types) / sizeof(types[0]))
-
-/* RFC 3339 UTC text of a timestamptz column, whatever the session zone. */
-#define FMT(col) "to_char(" col " AT TIME ZONE 'UTC', " \
-	"'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-/* The period: values set with set_config() from the options. */
-#define SINCE	"current_setting('moc.since')::timestamptz"
-#define UNTIL	"current_setting('moc.until')::timestamptz"
-/*
- * CSV with a quote and a delimiter that JSON text cannot contain: the
- * server writes each jsonb value as it is, one per line, with nothing to
- * unescape (jsonb output has no raw control characters).
- */
-#define RAW	" TO STDOUT (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+/* Which of pgext_types are wanted (--types). */
+static unsigned char wanted[64];
 
 static struct {
 	const char	*conninfo;
@@ -130,13 +79,13 @@ select_types(char *list)
 
 	for (tok = strtok_r(list, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < NTYPES; i++)
-			if (strcmp(types[i].type, tok) == 0)
+		for (i = 0; i < pgext_ntypes; i++)
+			if (strcmp(pgext_types[i].type, tok) == 0)
 				break;
-		if (i == NTYPES)
+		if (i == pgext_ntypes)
 			moc_usage_error("unknown record type in --types: %s",
 			    tok);
-		types[i].wanted = 1;
+		wanted[i] = 1;
 	}
 }
 
@@ -201,65 +150,8 @@ parse_options(int argc, char **argv)
 	if (!opt.has_since)
 		strcpy(opt.since, "-infinity");
 	if (!any_type)
-		for (i = 0; i < NTYPES; i++)
-			types[i].wanted = 1;
-}
-
-static void
-set_value(PGconn *conn, const char *name, const char *value)
-{
-	const char *params[2] = { name, value };
-
-	pgx_command(conn, "SELECT set_config($1, $2, true)", 2, params);
-}
-
-static void
-extract(PGconn *conn, const struct etype *t)
-{
-	char sql[2048];
-	int n;
-
-	switch (t->kind) {
-	case K_RUN:
-		n = snprintf(sql, sizeof(sql), "COPY (SELECT jsonb_build_object("
-		    "'type', 'collection_run', 'id', id, 'source', source,"
-		    " 'cloud', cloud, 'region', region,"
-		    " 'started_at', " FMT("started_at") ","
-		    " 'ended_at', " FMT("ended_at") ", 'complete', complete,"
-		    " 'partial', partial, 'resources', resources,"
-		    " 'counts', counts, 'digest', digest)"
-		    " FROM moc.collection_run WHERE started_at < " UNTIL
-		    " AND coalesce(ended_at, started_at) >= " SINCE ")" RAW);
-		break;
-	case K_VERSIONED:
-		/* The record's text with its validity appended before the
-		 * closing brace (pg-load keeps no trailing blanks); one that
-		 * may have its own valid_from or valid_to (administrator
-		 * data) is merged through jsonb so the version's times win. */
-		n = snprintf(sql, sizeof(sql), "COPY (SELECT CASE WHEN"
-		    " strpos(rec::text, '\"valid_') = 0 THEN"
-		    " left(rec::text, -1) || ', \"valid_from\": \"' || "
-		    FMT("valid_from") " || '\", \"valid_to\": ' ||"
-		    " coalesce('\"' || " FMT("valid_to") " || '\"', 'null')"
-		    " || '}' ELSE (rec::jsonb ||"
-		    " jsonb_build_object('valid_from', " FMT("valid_from") ","
-		    " 'valid_to', " FMT("valid_to") "))::text END FROM moc.%s"
-		    " WHERE valid_from < " UNTIL " AND (valid_to IS NULL OR"
-		    " valid_to > " SINCE ") AND (valid_from <="
-		    " current_setting('moc.at')::timestamptz AND (valid_to IS"
-		    " NULL OR valid_to > current_setting('moc.at')::timestamptz"
-		    " OR current_setting('moc.at') = 'infinity'))"
-		    ")" RAW, t->table);
-		break;
-	default:
-		n = snprintf(sql, sizeof(sql), "COPY (SELECT rec FROM moc.%s"
-		    " WHERE at_from < " UNTIL " AND coalesce(at_to, at_from)"
-		    " >= " SINCE ")" RAW, t->table);
-		break;
-	}
-	if (n < 0 || (size_t)n >= sizeof(sql))
-		moc_die(EXIT_DATA, "internal error: statement too long");
-	pgx_copy_out(conn, sql, stdout, "standard output");
+		for (i = 0; i < pgext_ntypes; i++)
+			wanted[i] = 1;
 }
 
 int
@@ -273,11 +165,6 @@ main(int argc, char **argv)
 	parse_options(argc, argv);
 
 	conn = pgx_connect(opt.conninfo, "pg-extract");
-	/* JIT compiles each big statement for longer than it runs. */
-	pgx_exec(conn, "SET jit = off");
-	pgx_exec(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-	if (opt.role != NULL)
-		set_value(conn, "role", opt.role);
 	if (opt.has_at) {
 		/* The instant as a period of one second, for runs and events;
 		 * versions are those valid at that instant. */
@@ -286,18 +173,16 @@ main(int argc, char **argv)
 		rtime_parse(opt.at, strlen(opt.at), &t);
 		rtime_format(t + 1, opt.until);
 		strcpy(opt.since, opt.at);
-		set_value(conn, "moc.at", opt.at);
-	} else
-		set_value(conn, "moc.at", "infinity");
-	set_value(conn, "moc.since", opt.since);
-	set_value(conn, "moc.until", opt.until);
-	for (i = 0; i < NTYPES; i++) {
-		if (!types[i].wanted)
+	}
+	pgext_begin(conn, opt.role, opt.since, opt.until,
+	    opt.has_at ? opt.at : NULL);
+	for (i = 0; i < pgext_ntypes; i++) {
+		if (!wanted[i])
 			continue;
 		/* The state at an instant is objects and relationships. */
-		if (opt.has_at && types[i].kind != K_VERSIONED)
+		if (opt.has_at && pgext_types[i].kind != PGEXT_VERSIONED)
 			continue;
-		extract(conn, &types[i]);
+		pgext_copy(conn, &pgext_types[i], stdout, "standard output");
 	}
 	pgx_exec(conn, "COMMIT");
 	pgx_finish(conn);

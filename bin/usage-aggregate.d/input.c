@@ -1197,6 +1197,25 @@ keep_template(const char *line, size_t len, const struct json_value *rec)
 	fast_index(o, fast_key(line));
 }
 
+/* Index 0 of each table stands for "none": the root project, no user,
+ * no institution, no SU type (storage). */
+void
+ua_init_tables(void)
+{
+	ua_project("");
+	M.projs[0].name = moc_xstrdup(M.root_name);
+	M.projs[0].seen = 1;
+	ua_user("");
+	ua_inst("");
+	M.insts[0].name = moc_xstrdup("(unassigned)");
+	ua_su_type("");
+	M.shapes = moc_xcalloc(1, sizeof(*M.shapes));
+	M.capshapes = M.nshapes = 1;
+	M.shapes[0].resolved = 1;
+	M.nslots = (size_t)((M.until - M.since + M.interval - 1) / M.interval);
+	M.slot_seen = moc_xcalloc(M.nslots + 1, 1);
+}
+
 static int
 blank(const char *line, size_t len)
 {

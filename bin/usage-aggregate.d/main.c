@@ -390,25 +390,6 @@ defaults(struct opts *o)
 		M.generated_at = v;
 }
 
-/* Index 0 of each table stands for "none": the root project, no user,
- * no institution, no SU type (storage). */
-static void
-init_tables(void)
-{
-	ua_project("");
-	M.projs[0].name = moc_xstrdup(M.root_name);
-	M.projs[0].seen = 1;
-	ua_user("");
-	ua_inst("");
-	M.insts[0].name = moc_xstrdup("(unassigned)");
-	ua_su_type("");
-	M.shapes = moc_xcalloc(1, sizeof(*M.shapes));
-	M.capshapes = M.nshapes = 1;
-	M.shapes[0].resolved = 1;
-	M.nslots = (size_t)((M.until - M.since + M.interval - 1) / M.interval);
-	M.slot_seen = moc_xcalloc(M.nslots + 1, 1);
-}
-
 static void
 read_inputs(int argc, char **argv, size_t max)
 {
@@ -459,7 +440,7 @@ main(int argc, char **argv)
 	set_months();
 	set_charge_stopped();
 	set_outages();
-	init_tables();
+	ua_init_tables();
 
 	read_inputs(argc - optind, argv + optind, o.max_record);
 

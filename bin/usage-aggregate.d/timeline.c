@@ -511,6 +511,10 @@ account(uint32_t oix)
 			continue;
 		mon = ua_month_of(x);
 		st = state_at(o, x, start, &inferred, &shape);
+		if (M.piece != NULL) {
+			M.piece(oix, x, y, st, inferred);
+			continue;
+		}
 		billable = st == ST_RUNNING || (st == ST_STOPPED &&
 		    o->kind == OBJ_INSTANCE && M.months[mon].charge_stopped);
 		if (st == ST_UNKNOWN) {
@@ -525,7 +529,8 @@ account(uint32_t oix)
 			b->inferred += y - x;
 		split_piece(b, o, x, y);
 	}
-	fold(oix, o);
+	if (M.piece == NULL)
+		fold(oix, o);
 }
 
 void

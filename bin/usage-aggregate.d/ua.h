@@ -235,6 +235,15 @@ struct model {
 	unsigned char	*slot_seen;	/* per --interval slot of the period */
 	size_t		 nslots;
 
+	/*
+	 * When set, ua_account_all hands every piece of every object's
+	 * timeline (its state from x to y, and whether observations rather
+	 * than actions vouch for it) to this function instead of billing it:
+	 * consistency-check compares the timelines with nova's own figures.
+	 */
+	void		(*piece)(uint32_t oix, int64_t x, int64_t y,
+			    uint8_t state, int inferred);
+
 	/* results */
 	struct cells	 units;		/* per object, su, month */
 	struct cells	 pcells;	/* per project (own), su, month */
@@ -243,6 +252,7 @@ struct model {
 extern struct model M;
 
 /* input.c */
+void		 ua_init_tables(void);
 void		 ua_read(int fd, const char *name, size_t max);
 uint32_t	 ua_project(const char *id);
 uint32_t	 ua_user(const char *id);
