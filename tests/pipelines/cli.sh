@@ -42,4 +42,11 @@ expect_eq "collect --now yesterday exit" "$?" 2
 env -i PATH=/usr/bin:/bin bash "$top_srcdir/pipelines/collect" --wait >"$T/out" 2>"$T/err"
 expect_eq "collect --wait without a value exit" "$?" 2
 expect_grep "says the option needs a value" "option '--wait' needs a value" "$T/err"
+
+# The README shows the installed crontab.example, line for line.
+sed -e 's|@pkglibexecdir@|/usr/local/libexec/moc-reporting|g' \
+    -e 's|@sysconfdir@|/usr/local/etc|g' "$top_srcdir/pipelines/crontab.example" |
+    grep -v '^#' | grep . >"$T/cron"
+missing=$(while IFS= read -r l; do grep -qF -- "    $l" "$top_srcdir/README" || echo "$l"; done <"$T/cron")
+expect_eq "README shows every line of crontab.example" "$missing" ""
 finish
