@@ -129,11 +129,14 @@ def projects(rs):
     return sorted(json.dumps(r, sort_keys=True) for r in rs
                   if r["type"] == "usage" and r["axis"] == "project")
 assert projects(mine) == projects(recs), "project figures differ"
-# Ground truth: seconds each instance ran inside the collected period.
+# Ground truth: the seconds each instance was billable inside the
+# collected period: running, and stopped too when the rates say so.
+meta = next(r for r in mine if r["type"] == "usage_meta")
+billable = {"Running", "Stopped"} if meta["charge_stopped"] else {"Running"}
 want = defaultdict(int)
 for l in open(truth):
     r = json.loads(l)
-    if r["type"] == "truth_interval" and r["state"] == "Running":
+    if r["type"] == "truth_interval" and r["state"] in billable:
         want[r["instance_id"]] += r["seconds"]
 got = defaultdict(int)
 for r in mine:
@@ -144,8 +147,8 @@ bad = ["instance %s: %s hours, truth %.3f" % (i, got[i], want[i] / 3600)
 assert len(want) >= 10, "too few running instances: %d" % len(want)
 assert not bad, "\n".join(bad)
 print("%d invoice lines add up to %s; the report's project figures; "
-      "%d instances within one hour of the truth" % (len(rows), total,
-                                                      len(want)))
+      "%d instances within one hour of the truth (%s)" % (
+          len(rows), total, len(want), " and ".join(sorted(billable))))
 PY
 then
 	pass "$(cat "$T/py")"
