@@ -12,6 +12,19 @@ need pg_config qpdf pdftotext sha256sum psql curl flock
 [ "$(id -u)" -ne 0 ] || command -v runuser >/dev/null || skip "runuser is missing"
 chmod 755 "$T"          # the postgres user (as root) reaches into it
 
+# Usage: --help, a bad --days, a folder holding something else is kept.
+sh "$top_srcdir/pipelines/demo" --help >"$T/help" 2>&1
+expect_eq "--help exit status" "$?" 0
+expect_grep "--help says --days" "^  --days N" "$T/help"
+sh "$top_srcdir/pipelines/demo" --days 31 "$T/x" >/dev/null 2>"$T/days.err"
+expect_eq "--days 31 in September: exit status" "$?" 2
+expect_grep "--days 31: message" "not a number from 1 to 30: 31" "$T/days.err"
+mkdir "$T/mine" && echo keep >"$T/mine/notes"
+MOC_BINDIR=$top_builddir/bin sh "$top_srcdir/pipelines/demo" --days 1 \
+    "$T/mine" >/dev/null 2>"$T/mine.err"
+expect_eq "a folder of someone else's: exit status" "$?" 2
+expect_eq "a folder of someone else's: kept" "$(cat "$T/mine/notes")" keep
+
 out=$T/demo
 env -i PATH=/usr/bin:/bin MOC_BINDIR="$top_builddir/bin" \
     PYTHON3="$PYTHON3" TMPDIR="${TMPDIR:-/tmp}" LC_ALL=C.UTF-8 \
