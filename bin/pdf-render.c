@@ -134,7 +134,6 @@ static struct {
 static struct {
 	int		 seen;
 	char		*verdict, *checks, *failed;
-	char		*failed_names;	/* ", "-joined, or NULL */
 } summary;
 
 /* Administrator data: who funds a project, and institutions' names. */
@@ -502,40 +501,6 @@ read_meta(const struct json_value *rec)
 	read_outages(rec);
 }
 
-/*
- * consistency-check's check_summary lists the checks run and failed by
- * name: shown as their number, and the failed ones' names joined into
- * *names when names is not NULL.  A count given as a number or a string
- * is shown as it is.
- */
-static char *
-get_names(const struct json_value *rec, const char *key, char **names)
-{
-	const struct json_value *v = json_get(rec, key);
-	size_t i, len = 1;
-	char *s;
-
-	if (v == NULL || v->type != JSON_ARRAY)
-		return get_str(rec, key);
-	for (i = 0; i < v->len; i++) {
-		if (v->u.items[i].type != JSON_STRING)
-			bad_field(key, "item %zu is not a string", i + 1);
-		len += strlen(v->u.items[i].u.text) + 2;
-	}
-	if (names != NULL && v->len > 0) {
-		*names = moc_xmalloc(len);
-		**names = '\0';
-		for (i = 0; i < v->len; i++) {
-			if (i > 0)
-				strcat(*names, ", ");
-			strcat(*names, v->u.items[i].u.text);
-		}
-	}
-	s = moc_xmalloc(24);
-	snprintf(s, 24, "%zu", v->len);
-	return s;
-}
-
 static void
 read_input(void)
 {
@@ -564,9 +529,8 @@ read_input(void)
 		else if (strcmp(type, "check_summary") == 0) {
 			summary.seen = 1;
 			summary.verdict = get_str(rec, "verdict");
-			summary.checks = get_names(rec, "checks", NULL);
-			summary.failed = get_names(rec, "failed",
-			    &summary.failed_names);
+			summary.checks = get_str(rec, "checks");
+			summary.failed = get_str(rec, "failed");
 		}
 	}
 	if (st != REC_EOF)
@@ -1593,12 +1557,7 @@ cover_facts(struct doc *d)
 	free(s);
 	v = verdict();
 	if (v != NULL) {
-		if (summary.seen && summary.checks && summary.failed &&
-		    summary.failed_names)
-			s = xasprintf("%s (%s checks, %s failed: %s)", v,
-			    summary.checks, summary.failed,
-			    summary.failed_names);
-		else if (summary.seen && summary.checks && summary.failed)
+		if (summary.seen && summary.checks && summary.failed)
 			s = xasprintf("%s (%s checks, %s failed)", v,
 			    summary.checks, summary.failed);
 		else

@@ -111,20 +111,6 @@ for s in "fail (12 checks, 2 failed)" "Consistency findings" "tenant_usage_hours
 	expect_grep "findings: '$s'" "$s" "$T/fail.txt"
 done
 
-# consistency-check's check_summary names the checks run and failed.
-grep -v '"check_summary"' "$T/fail.jsonl" >"$T/named.jsonl"
-echo '{"type":"check_summary","verdict":"fail","checks":["coverage","references","nova-usage","report"],"failed":["coverage","report"],"since":"2024-03-01T05:00:00Z","until":"2024-04-01T04:00:00Z"}' >>"$T/named.jsonl"
-pdf-render "$T/named.jsonl" >"$T/named.pdf"
-expect_eq "named checks: exit" "$?" 0
-pdftotext "$T/named.pdf" "$T/named.txt" 2>/dev/null
-expect_grep "named checks: on the cover" \
-    "fail (4 checks, 2 failed: coverage, report)" "$T/named.txt"
-echo '{"type":"check_summary","verdict":"fail","checks":[1],"failed":[]}' |
-    pdf-render >/dev/null 2>"$T/named.err"
-expect_eq "named checks: a number among the names (exit)" "$?" 1
-expect_grep "named checks: a number among the names" \
-    'item 1 is not a string in field "checks"' "$T/named.err"
-
 # Input on stdin, and from '-'.
 SOURCE_DATE_EPOCH=1711947600 pdf-render - <"$T/in.jsonl" >"$T/c.pdf"
 cmp -s "$T/a.pdf" "$T/c.pdf" && pass "stdin equals file" || fail "stdin differs"
