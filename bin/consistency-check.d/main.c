@@ -230,7 +230,7 @@ cc_read_records(int fd, const char *name,
 			moc_die(EXIT_USAGE, "%s: record longer than %lu bytes",
 			    rec_where(r), REC_DEFAULT_MAX);
 		case REC_BAD_JSON:
-			moc_die(EXIT_USAGE, "%s: bad JSON: %s", rec_where(r),
+			moc_die(EXIT_USAGE, "%s: %s", rec_where(r),
 			    rec_error(r));
 		case REC_NOT_OBJECT:
 			moc_die(EXIT_USAGE, "%s: not a JSON object",
