@@ -142,7 +142,10 @@ cc_where(void)
 void
 cc_bad_field(const char *field, const struct json_value *v, const char *what)
 {
-	if (v != NULL && (v->type == JSON_STRING || v->type == JSON_NUMBER))
+	if (v != NULL && v->type == JSON_STRING)
+		moc_die(EXIT_USAGE, "%s: %s in field \"%s\": \"%.80s\"",
+		    cc_where(), what, field, v->u.text);
+	if (v != NULL && v->type == JSON_NUMBER)
 		moc_die(EXIT_USAGE, "%s: %s in field \"%s\": %.80s",
 		    cc_where(), what, field, v->u.text);
 	moc_die(EXIT_USAGE, "%s: %s in field \"%s\"", cc_where(), what,
@@ -417,7 +420,7 @@ month_opt(const char *s)
 		moc_usage_error("bad month for --month: %s", s);
 	CO.since = rtime_month_start(y, (unsigned)m);
 	CO.until = rtime_month_start(y, (unsigned)m + 1);
-	CO.has_since = CO.has_until = 2;
+	CO.has_since = CO.has_until = 1;
 }
 
 static int64_t
@@ -452,7 +455,7 @@ parse_options(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
-	int c, month = 0;
+	int c, month = 0, span = 0;
 
 	CO.tolerance = 3600;
 	CO.slot = 15 * 60;
@@ -481,14 +484,14 @@ parse_options(int argc, char **argv)
 			break;
 		case 's':
 			CO.since = time_opt("since", optarg);
-			CO.has_since = 1;
+			CO.has_since = span = 1;
 			break;
 		case 't':
 			CO.tolerance = duration_opt("tolerance", optarg, 0);
 			break;
 		case 'u':
 			CO.until = time_opt("until", optarg);
-			CO.has_until = 1;
+			CO.has_until = span = 1;
 			break;
 		case 'V':
 			moc_print_version();
@@ -510,7 +513,7 @@ parse_options(int argc, char **argv)
 			exit(EXIT_USAGE);
 		}
 	}
-	if (month && (CO.has_since == 1 || CO.has_until == 1))
+	if (month && span)
 		moc_usage_error("--month excludes --since and --until");
 	if (CO.has_since && CO.has_until && CO.until <= CO.since)
 		moc_usage_error("--until is not after --since");
@@ -523,15 +526,25 @@ parse_options(int argc, char **argv)
  * check without its input is a usage error.
  */
 static void
-decide_checks(int nfiles)
+decide_checks(int nfiles, char **files)
 {
 	const char *need[CK_N];
 	size_t i;
+	int k, stdin_users, stdin_operand = 0;
+
+	for (k = 0; k < nfiles; k++)
+		stdin_operand |= strcmp(files[k], "-") == 0;
 
 	CO.have_stream = nfiles > 0 || conninfo != NULL ||
 	    (CO.dump == NULL && CO.summaries == NULL && CO.raw == NULL);
 	if (nfiles > 0 && conninfo != NULL)
 		moc_usage_error("FILE operands exclude -d");
+	stdin_users = (CO.summaries != NULL && strcmp(CO.summaries, "-") == 0)
+	    + (CO.raw != NULL && strcmp(CO.raw, "-") == 0) +
+	    (CO.have_stream && conninfo == NULL && (nfiles == 0 ||
+	    stdin_operand));
+	if (stdin_users > 1)
+		moc_usage_error("standard input given as two inputs");
 	need[CK_COVERAGE] = need[CK_REFERENCES] = need[CK_NOVA] =
 	    CO.have_stream ? NULL : "a record stream (FILE, '-' or -d)";
 	need[CK_DUMP] = CO.dump != NULL ? NULL : "--dump DIR";
@@ -656,7 +669,7 @@ main(int argc, char **argv)
 	moc_setprogname(argv[0]);
 	setlocale(LC_CTYPE, "");
 	parse_options(argc, argv);
-	decide_checks(argc - optind);
+	decide_checks(argc - optind, argv + optind);
 	jw_init(&out, stdout, "standard output");
 
 	if (cc_checks[CK_COVERAGE].selected || cc_checks[CK_REFERENCES].selected

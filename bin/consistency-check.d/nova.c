@@ -85,6 +85,9 @@ nova_record(const struct json_value *rec, const char *type)
 	    !cc_time(rec, "window_end", &u->we))
 		moc_die(EXIT_USAGE, "%s: missing field \"window_%s\"",
 		    cc_where(), json_get(rec, "window_start") ? "end" : "start");
+	if (u->we <= u->ws)
+		moc_die(EXIT_USAGE, "%s: window_end is not after window_start",
+		    cc_where());
 	if (obs != INT64_MIN && obs < u->we && obs > u->ws)
 		u->we = obs;
 	if (!cc_time(rec, "started_at", &u->started))

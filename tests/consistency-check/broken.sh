@@ -36,9 +36,11 @@ trouble array '<stdin>:1: not a JSON object' <"$T/array"
 printf '{"type":"collection_run","id":"r","started_at":5}\n' >"$T/type"
 trouble fieldtype '<stdin>:1: bad time in field "started_at": 5' -c coverage <"$T/type"
 printf '{"type":"run_start","run_id":"r","started_at":"2024-02-01T00:00:00Z"}\n{"type":"run_end","run_id":"r","complete":"yes"}\n' >"$T/bool"
-trouble notbool '<stdin>:2: not a boolean in field "complete": yes' <"$T/bool"
+trouble notbool '<stdin>:2: not a boolean in field "complete": \"yes\"' <"$T/bool"
 printf '{"type":"tenant_usage","id":"a","instance_id":"i","window_start":"%s","window_end":"%s","hours":"many"}\n' $F $U >"$T/hours"
-trouble hours '<stdin>:1: not a number of hours in field "hours": many' -c nova-usage <"$T/hours"
+trouble hours '<stdin>:1: not a number of hours in field "hours": \"many\"' -c nova-usage <"$T/hours"
+printf '{"type":"tenant_usage","id":"a","instance_id":"i","window_start":"%s","window_end":"%s","hours":1}\n' $U $F >"$T/window"
+trouble window '<stdin>:1: window_end is not after window_start' -c nova-usage <"$T/window"
 printf '{"type":"x","s":"\377"}\n' >"$T/utf8"
 trouble utf8 '<stdin>:1' <"$T/utf8"
 trouble nofile "$T/nowhere.jsonl" "$T/nowhere.jsonl"
@@ -68,8 +70,10 @@ trouble unknowncheck 'unknown check in --check: bogus' -c coverage,bogus
 trouble badtime 'bad time for --since: yesterday' --since yesterday
 trouble badmonth 'bad month for --month: 2024-13' --month 2024-13
 trouble monthsince 'excludes' --month 2024-02 --since 2024-02-01
+trouble sincemonth 'excludes' --until 2024-03-01 --month 2024-02
 trouble order 'not after' --since $U --until $F
 trouble tolerance 'bad duration for --tolerance: soon' --tolerance soon
+trouble twostdin 'standard input given as two inputs' --summaries - -
 trouble role '\-\-role needs -d' --role moc_reporter
 expect_grep "usage errors point to --help" "Try 'consistency-check --help'" "$T/role.err"
 

@@ -53,6 +53,12 @@ nofinding region '"subject":"region RegionOne"'
 check slot -c coverage --slot 30m --since $F --until $U "$T/gap.jsonl"
 finding slot '"actual":"none from 2024-02-01T02:30:00Z to 2024-02-01T03:30:00Z","detail":"gap of 2 slots of 1800s'
 
+# The month of the two days: the rest of February is one gap.
+check month -c coverage --month 2024-02 "$T/sim.jsonl"
+expect_eq "month: fail" "$st" 1
+finding month '"actual":"none from 2024-02-03T00:00:00Z to 2024-03-01T00:00:00Z","detail":"gap of 2592 slots'
+expect_grep "month: period" '"since":"2024-02-01T00:00:00Z","until":"2024-03-01T00:00:00Z"' "$T/month.out"
+
 # No run at all.
 check none -c coverage --since $F --until $U </dev/null
 expect_eq "no run: fail" "$st" 1

@@ -83,7 +83,7 @@ finding empty '"expected":"usage_total records","actual":"none"'
 printf '{"type":"usage","axis":"user","su_type":"OpenStack CPU","su_hours":"1.5.2","cost":"1"}\n' >"$T/bad.jsonl"
 check bad --summaries "$T/bad.jsonl"
 expect_eq "not a decimal: exit 2" "$st" 2
-expect_grep "not a decimal: message" "bad.jsonl:1: not a decimal in field \"su_hours\": 1.5.2" "$T/bad.err"
+expect_grep "not a decimal: message" "bad.jsonl:1: not a decimal in field \"su_hours\": \"1.5.2\"" "$T/bad.err"
 check missing --summaries "$T/nowhere.jsonl"
 expect_eq "missing summaries: exit 2" "$st" 2
 finish
