@@ -44,9 +44,6 @@ struct su {
 	char		*name;
 	struct sum	 total[NAXES], group[G_N];
 };
-/* usage_meta's "by": the axes whose rows usage-aggregate wrote (it
- * writes a usage_total for all four). */
-static int		 have_by, asked[NAXES];
 static struct su	*sus;
 static size_t		 nsus, capsus;
 static struct smap	 su_ix;
@@ -128,34 +125,12 @@ group_of(const struct json_value *rec, int axis)
 }
 
 static void
-read_by(const struct json_value *rec)
-{
-	const char *by = cc_str(rec, "by"), *p;
-	size_t n;
-	int i;
-
-	if (by == NULL)
-		return;
-	have_by = 1;
-	for (p = by; *p != '\0'; p += n + (p[n] == ',')) {
-		n = strcspn(p, ",");
-		for (i = 0; i < NAXES; i++)
-			if (strlen(axes[i]) == n && strncmp(p, axes[i], n) == 0)
-				asked[i] = 1;
-	}
-}
-
-static void
 on_record(const struct json_value *rec, const char *type, void *arg)
 {
 	const char *su;
 	int axis, g;
 
 	(void)arg;
-	if (strcmp(type, "usage_meta") == 0) {
-		read_by(rec);
-		return;
-	}
 	if (strcmp(type, "usage") != 0 && strcmp(type, "usage_total") != 0 &&
 	    strcmp(type, "invoice_line") != 0)
 		return;
@@ -221,11 +196,8 @@ compare_su(const struct su *s)
 		int axis = i == G_INSTANCE ? 0 : i == G_USER ? 1 :
 		    i == G_PROJECT_OWN || i == G_PROJECT_ROOT ? 2 : 3;
 
-		/* An axis not asked for has neither rows nor a total, or,
-		 * as usage-aggregate writes it, a total but no rows. */
+		/* An axis not asked for has neither rows nor a total. */
 		if (i != G_INVOICE && !g->seen && !s->total[axis].seen)
-			continue;
-		if (i != G_INVOICE && have_by && !asked[axis])
 			continue;
 		if (i == G_INVOICE && !g->seen)
 			continue;

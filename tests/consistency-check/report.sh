@@ -47,22 +47,6 @@ if r['type'] == 'usage' and r['axis'] == 'institution' and r.get('project_id') a
 finding portion '"subject":"OpenStack [A-Za-z0-9 ]*, institutions'"'"' parts of projects"'
 nofinding portion '"subject":"OpenStack [A-Za-z0-9 ]*, institution rows"'
 
-# monthly-report's axes: usage-aggregate writes a usage_total for the
-# instance axis too, but no instance rows; the axes asked for (usage_meta's
-# "by") must still have theirs.
-usage-aggregate --since $F --until $U --rates "$DATA/nerc-rates/rates.yaml" \
-    --by project,user,institution "$T/sim.jsonl" >"$T/by3.jsonl" \
-    2>"$T/ua.err" || { cat "$T/ua.err"; exit 99; }
-check by3 --summaries "$T/by3.jsonl"
-expect_eq "--by project,user,institution: pass" "$st" 0
-grep -v '"axis":"user"' "$T/by3.jsonl" |
-    sed 's/"by":"project,user,institution"/"by":"project,institution,user"/' \
-    >"$T/nouser.jsonl"
-grep '"type":"usage_total","axis":"user"' "$T/by3.jsonl" >>"$T/nouser.jsonl"
-check nouser --summaries "$T/nouser.jsonl"
-expect_eq "user rows asked for, none written: fail" "$st" 1
-finding nouser '"subject":"OpenStack CPU, user rows","expected":"[0-9]* SU-hours, cost [0-9.]*","actual":"0 SU-hours, cost 0.00"'
-
 # Exactly: a total of 0.1 + 0.2 split in rows as 0.3 passes.
 cat >"$T/exact.jsonl" <<'J'
 {"type":"usage_total","axis":"instance","su_type":"OpenStack CPU","su_hours":3,"cost":"0.30"}
