@@ -223,21 +223,18 @@ get_str(const struct json_value *rec, const char *key)
 	}
 }
 
-/*
- * consistency-check's check_summary lists the checks run and failed by
- * name; the cover shows how many.  A count given as such is taken too.
- */
-static char	*xasprintf(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
-
+/* consistency-check's check_summary lists the checks run and failed by
+ * name (moc-records(5)); the cover shows how many. */
 static char *
-get_count(const struct json_value *rec, const char *key)
+count_or_str(const struct json_value *rec, const char *key)
 {
 	const struct json_value *v = json_get(rec, key);
+	char buf[32];
 
-	if (v != NULL && v->type == JSON_ARRAY)
-		return xasprintf("%zu", v->len);
-	return get_str(rec, key);
+	if (v == NULL || v->type != JSON_ARRAY)
+		return get_str(rec, key);
+	snprintf(buf, sizeof(buf), "%zu", v->len);
+	return moc_xstrdup(buf);
 }
 
 static void
@@ -546,8 +543,8 @@ read_input(void)
 		else if (strcmp(type, "check_summary") == 0) {
 			summary.seen = 1;
 			summary.verdict = get_str(rec, "verdict");
-			summary.checks = get_count(rec, "checks");
-			summary.failed = get_count(rec, "failed");
+			summary.checks = count_or_str(rec, "checks");
+			summary.failed = count_or_str(rec, "failed");
 		}
 	}
 	if (st != REC_EOF)

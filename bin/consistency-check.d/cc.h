@@ -27,16 +27,16 @@ struct check {
 	const char	*name;
 	int		 selected, ran;
 	unsigned long	 errors, warnings, infos;
-	char		 note[200];	/* what was compared (stderr line) */
+	char		 note[200];	/* what was compared (stderr) */
 };
 extern struct check cc_checks[CK_N];
 
 struct cc_opts {
-	int64_t		 since, until;	/* the period, once known */
+	int64_t		 since, until;	/* the period once known */
 	int		 has_since, has_until;
 	int64_t		 tolerance, slot;
 	const char	*dump, *summaries, *raw;
-	int		 have_stream;	/* records (a stream or -d) given */
+	int		 have_stream;	/* a stream or -d given */
 };
 extern struct cc_opts CO;
 
@@ -62,7 +62,6 @@ int		 cc_time(const struct json_value *rec, const char *field,
 /* A number or a decimal string as text, NULL when absent or null. */
 const char	*cc_number_text(const struct json_value *rec,
 		    const char *field);
-void		 cc_fmt_time(int64_t t, char *buf);	/* RTIME_BUFSIZE */
 void		 cc_fmt_hours(int64_t seconds, char *buf, size_t n);
 
 /* Reading a JSON Lines file or "-" with the shared reader; calls fn for

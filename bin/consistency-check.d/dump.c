@@ -280,7 +280,8 @@ unlisted_files(void)
 			continue;
 		cc_finding(CK_DUMP, SEV_WARNING, de->d_name,
 		    "listed in MANIFEST", "not listed",
-		    "a CSV file in %s that the manifest does not know", CO.dump);
+		    "a CSV file in %s that the manifest does not know",
+		    CO.dump);
 	}
 	closedir(d);
 }

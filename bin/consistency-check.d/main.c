@@ -16,6 +16,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -49,7 +51,7 @@ static struct rec_reader *cur;
 static int quiet, explicit_checks;
 static const char *conninfo, *role;
 static FILE *records;		/* the records, for a second reading */
-static const char *records_name;
+static const char *records_name, *records_path;
 
 static void
 usage(void)
@@ -199,12 +201,6 @@ cc_number_text(const struct json_value *rec, const char *field)
 	return v->u.text;
 }
 
-void
-cc_fmt_time(int64_t t, char *buf)
-{
-	rtime_format(t, buf);
-}
-
 /* Hours with two decimals, from seconds: "12.25 h". */
 void
 cc_fmt_hours(int64_t s, char *buf, size_t n)
@@ -333,6 +329,7 @@ read_stream(int nfiles, char **files)
 {
 	FILE *spool = NULL, *db = NULL;
 	const char *name = "<stdin>";
+	struct stat sb;
 	int i, fd;
 
 	if (conninfo != NULL) {
@@ -344,7 +341,11 @@ read_stream(int nfiles, char **files)
 		cc_read_records(fd, name, stream_record, NULL);
 		close(fd);
 	} else {
-		if (cc_checks[CK_NOVA].selected)
+		/* One named file is read again from where it is. */
+		if (nfiles == 1 && strcmp(files[0], "-") != 0 &&
+		    stat(files[0], &sb) == 0 && S_ISREG(sb.st_mode))
+			records_path = files[0];
+		else if (cc_checks[CK_NOVA].selected)
 			spool = temp_file();
 		if (nfiles == 0)
 			cc_read_records(STDIN_FILENO, "<stdin>", stream_record,
@@ -372,10 +373,12 @@ nova_check(void)
 {
 	int fd;
 
-	if (records == NULL)
+	if (records_path != NULL)
+		fd = open_input(records_path);
+	else if (records == NULL)
 		moc_die(EXIT_DATA, "internal error: no records kept");
-	fd = dup(fileno(records));
-	if (fd == -1 || lseek(fd, 0, SEEK_SET) == -1)
+	else if ((fd = dup(fileno(records))) == -1 ||
+	    lseek(fd, 0, SEEK_SET) == -1)
 		moc_die_sys(EXIT_DATA, "temporary file");
 	nova_run(fd, records_name);
 	close(fd);

@@ -84,7 +84,8 @@ nova_record(const struct json_value *rec, const char *type)
 	if (!cc_time(rec, "window_start", &u->ws) ||
 	    !cc_time(rec, "window_end", &u->we))
 		moc_die(EXIT_USAGE, "%s: missing field \"window_%s\"",
-		    cc_where(), json_get(rec, "window_start") ? "end" : "start");
+		    cc_where(), json_get(rec, "window_start") ? "end" :
+		    "start");
 	if (u->we <= u->ws)
 		moc_die(EXIT_USAGE, "%s: window_end is not after window_start",
 		    cc_where());

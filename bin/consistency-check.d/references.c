@@ -539,7 +539,7 @@ ref_run(void)
 	shares_bad = check_shares();
 	users_bad = check_users();
 	cc_note(CK_REFERENCES, "%zu references, %zu projects (%zu in a cycle), "
-	    "%zu projects with shares not summing to 1, %zu of %zu users owning "
-	    "usage without one institution",
+	    "%zu projects with shares not summing to 1, %zu of %zu users "
+	    "owning usage without one institution",
 	    nrefs, nprojs, cycles, shares_bad, users_bad, nusers);
 }

@@ -3,7 +3,7 @@
  * the same totals on every axis, exactly (decimals, never binary floating
  * point):
  *   - usage_total: su_hours and cost of each SU type equal on every axis;
- *   - the rows of each kind add up to that total: instances, users,
+ *   - the rows of each kind present add up to that total: instances, users,
  *     institutions, institutions' parts of projects (rows with a
  *     project_id), projects' own usage, the tree's root (depth 0, the
  *     subtree) and invoice lines.
@@ -193,15 +193,10 @@ compare_su(const struct su *s)
 	}
 	for (i = 0; i < G_N; i++) {
 		const struct sum *g = &s->group[i];
-		int axis = i == G_INSTANCE ? 0 : i == G_USER ? 1 :
-		    i == G_PROJECT_OWN || i == G_PROJECT_ROOT ? 2 : 3;
 
-		/* An axis not asked for has neither rows nor a total. */
-		if (i != G_INVOICE && !g->seen && !s->total[axis].seen)
-			continue;
-		if (i == G_INVOICE && !g->seen)
-			continue;
-		if (g->h == ref->h && g->c == ref->c)
+		/* usage-aggregate writes every axis's total but only the
+		 * rows of the axes asked for (--by). */
+		if (!g->seen || (g->h == ref->h && g->c == ref->c))
 			continue;
 		snprintf(subject, sizeof(subject), "%s, %s", s->name,
 		    gnames[i]);

@@ -56,6 +56,18 @@ finding bad "\"subject\":\"instance $C\",\"expected\":\"38.00 h\",\"actual\":\"4
 finding bad '"subject":"instance ghost","expected":"known to our records","actual":"never seen","detail":"window \[2024-02-01T00:00:00Z, 2024-02-03T00:00:00Z): nova lists it with 12.5 hours'
 expect_grep "disagreements: summary" "^nova-usage .*FAIL 5 errors.* 1 never seen by us, 1 not listed by nova" "$T/bad.err"
 
+# The same from standard input (kept in a temporary file for the
+# second reading) and from two files.
+check badstdin -c nova-usage <"$T/bad.jsonl"
+expect_eq "standard input: fail" "$st" 1
+expect_eq "standard input: same findings" \
+    "$(sed "s|$T/bad.jsonl|<stdin>|g" "$T/bad.out")" "$(cat "$T/badstdin.out")"
+head -n 100 "$T/bad.jsonl" >"$T/bad1.jsonl"
+tail -n +101 "$T/bad.jsonl" >"$T/bad2.jsonl"
+check badtwo -c nova-usage "$T/bad1.jsonl" "$T/bad2.jsonl"
+expect_eq "two files: same findings" \
+    "$(grep -c '"type":"finding"' "$T/badtwo.out")" 5
+
 # Half an hour more from nova: within 1 h, not within 10 minutes.
 edit "$T/sim.jsonl" "$T/half.jsonl" "
 if r['type'] == 'tenant_usage' and r['instance_id'] == '$A':

@@ -16,6 +16,13 @@ expect_grep "usage-aggregate output: report alone" '"checks":\["report"\]' "$T/o
 expect_grep "usage-aggregate output: summary" '^report .*pass.* [1-9][0-9]* rows, 0 sums differ' "$T/ok.err"
 grep -q '"type":"invoice_line"' "$T/usage.jsonl" || fail "no invoice line"
 
+# Every axis's total is written, rows only for the axes asked for.
+usage-aggregate --since $F --until $U --rates "$DATA/nerc-rates/rates.yaml" \
+    --by user,project "$T/sim.jsonl" >"$T/some.jsonl" 2>"$T/ua.err" ||
+    { cat "$T/ua.err"; exit 99; }
+check some --summaries "$T/some.jsonl"
+expect_eq "two axes asked for: pass" "$st" 0
+
 # change OUT PYTHON: the summaries with one record changed.
 change() {
 	edit "$T/usage.jsonl" "$T/$1.jsonl" "
@@ -30,6 +37,14 @@ if r['type'] == 'usage' and r['axis'] == 'user' and r.get('su_hours') and 'x' no
     r['su_hours'] = int(r['su_hours']) + 1"
 finding user '"subject":"OpenStack CPU, user rows","expected":"[0-9]* SU-hours, cost [0-9.]*","actual":"[0-9]* SU-hours, cost'
 nofinding user '"subject":"OpenStack CPU, instance rows"'
+# The verdict and the findings on pdf-render's cover and table.
+if command -v pdftotext >/dev/null 2>&1; then
+	cat "$T/user.jsonl" "$T/user.out" | pdf-render >"$T/user.pdf" ||
+	    fail "pdf-render of the findings"
+	pdftotext "$T/user.pdf" "$T/user.txt" 2>/dev/null || fail "pdftotext"
+	expect_grep "pdf-render: verdict on the cover" "fail (1 checks, 1 failed)" "$T/user.txt"
+	expect_grep "pdf-render: findings table" "OpenStack CPU, user rows" "$T/user.txt"
+fi
 change total "
 if r['type'] == 'usage_total' and r['axis'] == 'project' and 'x' not in state:
     state['x'] = 1
