@@ -63,9 +63,38 @@ expect_eq "the change is stored" \
 leftovers=$(cd "$T/spool" && find . -name '.*' ! -name . | sort)
 expect_eq "no temporary files left in the spool" "$leftovers" ""
 
+# The first collect of a day also reads nova's usage of the day before,
+# as a run of its own; once a day.
+no_usage_state
+sim_time 2026-10-02T00:00:00Z
+expect_pipe "first collect of a day" 0 collect -c "$T/moc.conf" --now 2026-10-02T00:00:00Z
+expect_eq "a polling run and a usage run stored" \
+    "$(sql "select count(*) from moc.collection_run where started_at = '2026-10-02T00:00:00Z'")" 2
+expect_eq "the usage run read nova's usage only" \
+    "$(sql "select resources from moc.collection_run where started_at = '2026-10-02T00:00:00Z' and resources <> (select resources from moc.collection_run order by id limit 1)")" \
+    '["compute/tenant_usage"]'
+expect_eq "its window is the day before" \
+    "$(sql "select distinct rec->>'window_start', rec->>'window_end' from moc.tenant_usage")" \
+    "2026-10-01T00:00:00Z|2026-10-02T00:00:00Z"
+[ "$(sql "select count(*) from moc.tenant_usage")" -gt 0 ] &&
+    pass "nova's usage stored" || fail "no tenant_usage stored"
+expect_grep "the log says so" "collect: run .* stored: nova's usage from 2026-10-01 to 2026-10-02" "$T/moc.log"
+expect_eq "the usage state" "$(cat "$T/spool/tenant-usage.state")" 2026-10-02
+sim_time 2026-10-02T00:15:00Z
+expect_pipe "second collect of the day" 0 collect -c "$T/moc.conf" --now 2026-10-02T00:15:00Z
+expect_eq "no usage run" \
+    "$(sql "select count(*) from moc.collection_run where started_at = '2026-10-02T00:15:00Z'")" 1
+# Three days missed: their usage comes in one window.
+sim_time 2026-10-05T00:00:00Z
+expect_pipe "collect three days later" 0 collect -c "$T/moc.conf" --now 2026-10-05T00:00:00Z
+expect_eq "the window covers the missed days" \
+    "$(sql "select count(*) from moc.tenant_usage where rec->>'window_start' = '2026-10-02T00:00:00Z' and rec->>'window_end' = '2026-10-05T00:00:00Z'")" \
+    "$(sql "select count(distinct rec->>'instance_id') from moc.tenant_usage where rec->>'window_start' = '2026-10-02T00:00:00Z'")"
+expect_eq "the usage state moved on" "$(cat "$T/spool/tenant-usage.state")" 2026-10-05
+
 # Without a log key, the log lines go to stderr (cron mails them).
 sed '/^log =/d' "$T/moc.conf" >"$T/nolog.conf"
-sim_time 2026-10-01T00:45:00Z
-expect_pipe "collect logging to stderr" 0 collect -c "$T/nolog.conf" --now 2026-10-01T00:45:00Z
+sim_time 2026-10-05T00:15:00Z
+expect_pipe "collect logging to stderr" 0 collect -c "$T/nolog.conf" --now 2026-10-05T00:15:00Z
 expect_grep "stderr has the log lines" "Z collect: run .* stored" "$T/collect.err"
 finish

@@ -5,6 +5,10 @@
 #                                     options say otherwise) and a
 #                                     configuration file $T/moc.conf with its
 #                                     spool $T/spool and output $T/out
+#                                     (with SPOOL/tenant-usage.state set far
+#                                     ahead, so that collect makes its
+#                                     polling runs only; no_usage_state
+#                                     removes it)
 #   pipe NAME [args]                  run pipelines/NAME as cron would:
 #                                     env -i, PATH=/usr/bin:/bin, MOC_BINDIR;
 #                                     stdout in $T/NAME.out, stderr in
@@ -14,7 +18,7 @@
 #   sql QUERY                         one value from the database
 . "$top_srcdir/tests/lib/pg.sh"
 . "$top_srcdir/tests/cloud/lib.sh"
-need gzip flock sha256sum psql
+need gzip flock sha256sum psql jq
 
 SIM_FROM=2026-10-01T00:00:00Z
 SIM_UNTIL=2026-11-01T00:00:00Z
@@ -38,6 +42,12 @@ output = out
 log = moc.log
 tz = UTC
 CONF
+	mkdir -p "$T/spool"
+	echo 2999-01-01 >"$T/spool/tenant-usage.state"
+}
+
+no_usage_state() {
+	rm -f "$T/spool/tenant-usage.state"
 }
 
 pipe() {
