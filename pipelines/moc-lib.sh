@@ -38,7 +38,8 @@ moc_start() {
 
 moc_cleanup() {
 	eval "$moc_cleanups"
-	[ -z "$moc_tmp" ] || rm -rf "$moc_tmp"
+	[ -n "$moc_tmp" ] && moc_rm_at_exit+=("$moc_tmp")
+	[ ${#moc_rm_at_exit[@]} -eq 0 ] || rm -rf -- "${moc_rm_at_exit[@]}"
 }
 
 # moc_at_exit CMD: run CMD (a string) when the script ends, newest first.
@@ -46,14 +47,24 @@ moc_at_exit() {
 	moc_cleanups="$1; $moc_cleanups"
 }
 
+# moc_at_exit_rm PATH...: remove these when the script ends, after the
+# commands of moc_at_exit (one rm for all: collect runs every 15 minutes).
+moc_rm_at_exit=()
+moc_at_exit_rm() {
+	moc_rm_at_exit+=("$@")
+}
+
+# (bash's own strftime: a log line costs no process; collect writes a few
+# every 15 minutes)
 moc_now() {
-	date -u +%Y-%m-%dT%H:%M:%SZ
+	TZ=UTC0 printf '%(%Y-%m-%dT%H:%M:%SZ)T\n' -1
 }
 
 # moc_log MESSAGE: one timestamped line to the log (file or stderr).
 moc_log() {
 	local line
-	line="$(moc_now) $moc_prog: $*"
+	TZ=UTC0 printf -v line '%(%Y-%m-%dT%H:%M:%SZ)T' -1
+	line="$line $moc_prog: $*"
 	if [ -n "$moc_log_file" ]; then
 		printf '%s\n' "$line" >>"$moc_log_file" ||
 		    printf '%s\n' "$line" >&2
@@ -117,18 +128,21 @@ moc_optarg() {
 
 # --------------------------------------------------------- configuration
 
+# moc_trim VAR STRING: STRING without its leading and trailing blanks, in
+# VAR (no subshell: the file is read on every run).
 moc_trim() {
-	local s=$1
+	local s=$2
 	s=${s#"${s%%[![:space:]]*}"}
 	s=${s%"${s##*[![:space:]]}"}
-	printf '%s' "$s"
+	printf -v "$1" '%s' "$s"
 }
 
 # moc_conf_load [FILE]: FILE (from -c), else $MOC_CONF, else the installed
 # default.  "key = value" lines; "#" starts a comment line; unknown or
 # repeated keys are errors, so that a typo does not pass unnoticed.
 moc_conf_load() {
-	local file=${1:-${MOC_CONF:-}} line t key val n=0
+	local file=${1:-${MOC_CONF:-}} line t key val n=0 keys
+	keys=" ${moc_conf_keys//$'\n'/ } "
 	if [ -z "$file" ]; then
 		case $moc_installed_sysconfdir in
 		@*) moc_fail 2 "no configuration file: give -c FILE or set MOC_CONF" ;;
@@ -145,17 +159,17 @@ moc_conf_load() {
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
 		line=${line%$'\r'}
-		t=$(moc_trim "$line")
+		moc_trim t "$line"
 		case $t in
 		'' | '#'*) continue ;;
 		*=*) ;;
 		*) moc_fail 2 "$file:$n: not a 'key = value' line: $t" ;;
 		esac
-		key=$(moc_trim "${t%%=*}")
-		val=$(moc_trim "${t#*=}")
-		case " $(echo $moc_conf_keys) " in
+		moc_trim key "${t%%=*}"
+		moc_trim val "${t#*=}"
+		case $keys in
 		*" $key "*) ;;
-		*) moc_fail 2 "$file:$n: unknown key \"$key\" (the keys are: $(echo $moc_conf_keys))" ;;
+		*) moc_fail 2 "$file:$n: unknown key \"$key\" (the keys are:$keys)" ;;
 		esac
 		[ -z "${MOC_VAL_LINE[$key]:-}" ] ||
 		    moc_fail 2 "$file:$n: key \"$key\" is set twice (first on line ${MOC_VAL_LINE[$key]})"
@@ -361,7 +375,12 @@ moc_month_bounds() {
 moc_archive_field() {
 	local first
 	first=$({ gzip -dc "$1" 2>/dev/null || :; } | { head -n 1 || :; })
-	[[ $first =~ \"$2\":\"([^\"]*)\" ]] || return 0
+	moc_record_field "$first" "$2"
+}
+
+# moc_record_field RECORD FIELD: a string field of a compact record.
+moc_record_field() {
+	[[ $1 =~ \"$2\":\"([^\"]*)\" ]] || return 0
 	printf '%s' "${BASH_REMATCH[1]}"
 }
 
@@ -405,15 +424,18 @@ moc_failed_has() {
 # the runs it stored or found already loaded); os-normalize's status says
 # whether all of it was.  Needs t_os_normalize, t_pg_load, db, moc_tmp.
 moc_load_archive() {
-	local f=$1 ps runs
+	local f=$1 ps runs l
 	shift
 	set +e
 	gzip -dc "$f" | "$t_os_normalize" 2>"$moc_tmp/norm.err" |
 	    "$t_pg_load" -d "$db" "$@" 2>"$moc_tmp/load.err"
 	ps=("${PIPESTATUS[@]}")
 	set -e
-	runs=$(sed -n 's/.*: stored [0-9]* records of \([0-9]*\) runs (\([0-9]*\) runs already loaded).*/\1 \2/p' \
-	    "$moc_tmp/load.err" | tail -n 1)
+	runs=
+	while IFS= read -r l || [ -n "$l" ]; do
+		[[ $l =~ :\ stored\ [0-9]+\ records\ of\ ([0-9]+)\ runs\ \(([0-9]+)\ runs\ already\ loaded\) ]] &&
+		    runs="${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+	done <"$moc_tmp/load.err"
 	moc_log_stderr "$moc_tmp/norm.err" "$([ "${ps[1]}" -eq 0 ] || echo loud)"
 	moc_log_stderr "$moc_tmp/load.err" "$([ "${ps[2]}" -eq 0 ] || echo loud)"
 	moc_load_status="gzip/os-normalize/pg-load exited ${ps[0]}/${ps[1]}/${ps[2]}"

@@ -33,7 +33,7 @@ while [ "$t" != 2026-10-02T00:15:00Z ]; do
 done
 expect_eq "97 collects, all stored, with 2 usage runs" "$n $bad $(stored_runs | wc -l)" "97 0 99"
 expect_eq "nova's usage of the day stored" \
-    "$(sql "select count(*) > 0 from moc.tenant_usage where rec->>'window_start' = '2026-10-01T00:00:00Z'")" t
+    "$(sql "select count(*) > 0 from moc.tenant_usage where rec::json->>'window_start' = '2026-10-01T00:00:00Z'")" t
 
 # The day's dump.
 expect_pipe "daily-dump of the day" 0 daily-dump -c "$T/moc.conf" --date 2026-10-01

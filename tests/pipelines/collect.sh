@@ -58,7 +58,7 @@ expect_pipe "third collect" 0 collect -c "$T/moc.conf" --now 2026-10-01T00:30:00
 expect_eq "changed administrator data loaded" \
     "$(grep -c 'administrator data .* loaded' "$T/moc.log")" 2
 expect_eq "the change is stored" \
-    "$(sql "select count(*) from moc.institution where rec->>'invoice_email' = 'billing@moc.example' and valid_to is null")" 1
+    "$(sql "select count(*) from moc.institution where rec::json->>'invoice_email' = 'billing@moc.example' and valid_to is null")" 1
 
 leftovers=$(cd "$T/spool" && find . -name '.*' ! -name . | sort)
 expect_eq "no temporary files left in the spool" "$leftovers" ""
@@ -74,7 +74,7 @@ expect_eq "the usage run read nova's usage only" \
     "$(sql "select resources from moc.collection_run where started_at = '2026-10-02T00:00:00Z' and resources <> (select resources from moc.collection_run order by id limit 1)")" \
     '["compute/tenant_usage"]'
 expect_eq "its window is the day before" \
-    "$(sql "select distinct rec->>'window_start', rec->>'window_end' from moc.tenant_usage")" \
+    "$(sql "select distinct rec::json->>'window_start', rec::json->>'window_end' from moc.tenant_usage")" \
     "2026-10-01T00:00:00Z|2026-10-02T00:00:00Z"
 [ "$(sql "select count(*) from moc.tenant_usage")" -gt 0 ] &&
     pass "nova's usage stored" || fail "no tenant_usage stored"
@@ -88,8 +88,8 @@ expect_eq "no usage run" \
 sim_time 2026-10-05T00:00:00Z
 expect_pipe "collect three days later" 0 collect -c "$T/moc.conf" --now 2026-10-05T00:00:00Z
 expect_eq "the window covers the missed days" \
-    "$(sql "select count(*) from moc.tenant_usage where rec->>'window_start' = '2026-10-02T00:00:00Z' and rec->>'window_end' = '2026-10-05T00:00:00Z'")" \
-    "$(sql "select count(distinct rec->>'instance_id') from moc.tenant_usage where rec->>'window_start' = '2026-10-02T00:00:00Z'")"
+    "$(sql "select count(*) from moc.tenant_usage where rec::json->>'window_start' = '2026-10-02T00:00:00Z' and rec::json->>'window_end' = '2026-10-05T00:00:00Z'")" \
+    "$(sql "select count(distinct rec::json->>'instance_id') from moc.tenant_usage where rec::json->>'window_start' = '2026-10-02T00:00:00Z'")"
 expect_eq "the usage state moved on" "$(cat "$T/spool/tenant-usage.state")" 2026-10-05
 
 # Without a log key, the log lines go to stderr (cron mails them).
