@@ -921,6 +921,20 @@ start_resources(void)
 {
 	size_t i;
 
+	/*
+	 * The servers changed since the last run go first: the instance
+	 * actions wait for them, request after request, while every other
+	 * listing is a few requests of its own.
+	 */
+	if (g.rs[R_SERVERS].selected && g.endpoint[rdefs[R_SERVERS].svc] &&
+	    g.have_changes) {
+		char t[RTIME_BUFSIZE], q[64], *e;
+		rtime_format(g.changes_since, t);
+		e = http_escape(t);
+		snprintf(q, sizeof(q), "&changes-since=%s", e);
+		free(e);
+		start_listing(R_SERVERS, q, 1);
+	}
 	for (i = 0; i < NRES; i++) {
 		if (!g.rs[i].selected || rdefs[i].path == NULL)
 			continue;
@@ -934,27 +948,52 @@ start_resources(void)
 			start_listing((int)i, q, 0);
 		} else
 			start_listing((int)i, NULL, 0);
-		/* Servers deleted or changed since the last run. */
-		if (i == R_SERVERS && g.have_changes) {
-			char t[RTIME_BUFSIZE], q[64], *e;
-			rtime_format(g.changes_since, t);
-			e = http_escape(t);
-			snprintf(q, sizeof(q), "&changes-since=%s", e);
-			free(e);
-			start_listing((int)i, q, 1);
-		}
 	}
 }
 
+/* Whether the Nova microversion asked for is at least MAJOR.MINOR. */
+static int
+compute_mv_at_least(long major, long minor)
+{
+	const char *s = g.compute_mv;
+	char *end;
+	long a, b;
+
+	if (strcmp(s, "latest") == 0)
+		return 1;
+	a = strtol(s, &end, 10);
+	if (*end != '.')
+		return 0;
+	b = strtol(end + 1, &end, 10);
+	if (*end != '\0')
+		return 0;
+	return a > major || (a == major && b >= minor);
+}
+
+/*
+ * A server's actions: with a changes-since time (and Nova 2.58 or later,
+ * which filters actions by their updated_at), only the actions begun or
+ * changed since then.  Older ones were read, events and all, by the run
+ * that saw them change; reading them again would cost a request each.
+ */
 static void
 start_actions(const char *server_id)
 {
 	char *id = http_escape(server_id), *path, *url;
-	size_t n = strlen(id) + 40;
+	char q[64] = "";
+	size_t n;
 	struct job *j;
 
+	if (g.have_changes && compute_mv_at_least(2, 58)) {
+		char t[RTIME_BUFSIZE], *e;
+		rtime_format(g.changes_since, t);
+		e = http_escape(t);
+		snprintf(q, sizeof(q), "?changes-since=%s", e);
+		free(e);
+	}
+	n = strlen(id) + strlen(q) + 40;
 	path = moc_xmalloc(n);
-	snprintf(path, n, "/servers/%s/os-instance-actions", id);
+	snprintf(path, n, "/servers/%s/os-instance-actions%s", id, q);
 	url = resource_url(R_ACTIONS, path);
 	j = job_new(R_ACTIONS, url);
 	j->server_id = moc_xstrdup(server_id);
@@ -1745,6 +1784,7 @@ main(int argc, char **argv)
 	ho.user_agent = PACKAGE_NAME "-os-fetch/" PACKAGE_VERSION;
 	g.http = http_new(&ho);
 	g.json = json_parser_new();
+	moc_widen_pipe(STDOUT_FILENO, 1 << 20);
 	jw_init(&g.out, stdout, "standard output");
 	g.started_at = clock_now();
 	make_run_id();

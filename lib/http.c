@@ -49,6 +49,12 @@ struct http_client {
 	struct http_stats st;
 	char *scratch; /* a filtered piece on its way to a spool file */
 	size_t scratchsize;
+	/* Body buffers of answers done with, kept for the next answers. */
+	struct pooled {
+		char *p;
+		size_t cap;
+	} *pool;
+	int npool;
 };
 
 int64_t
@@ -89,6 +95,7 @@ http_new(const struct http_opts *o)
 	curl_multi_setopt(
 	    c->multi, CURLMOPT_MAXCONNECTS, (long)c->o.parallel + 4);
 	c->idle = moc_xcalloc((size_t)c->o.parallel, sizeof(*c->idle));
+	c->pool = moc_xcalloc((size_t)c->o.parallel, sizeof(*c->pool));
 	c->rng = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^
 	    (uint64_t)http_now_ms();
 	return c;
@@ -115,6 +122,9 @@ http_free(struct http_client *c)
 	for (i = 0; i < c->nidle; i++)
 		curl_easy_cleanup(c->idle[i]);
 	free(c->idle);
+	for (i = 0; i < c->npool; i++)
+		free(c->pool[i].p);
+	free(c->pool);
 	curl_multi_cleanup(c->multi);
 	free(c->auth_name);
 	wipe_free(c->auth_value);
@@ -134,10 +144,60 @@ http_req_new(const char *url, void *data)
 	return r;
 }
 
+/*
+ * Body buffers are megabytes (a page of a thousand servers), one per
+ * answer, and above the mmap threshold each would come fresh from the
+ * kernel, page-faulted and zeroed, and go back to it when freed.  Up to
+ * one per request in flight is kept instead: the same bound on memory
+ * as the answers in flight themselves.
+ */
+static char *
+pool_take(struct http_client *c, size_t need, size_t *cap)
+{
+	int i, best = -1;
+	char *p;
+
+	for (i = 0; i < c->npool; i++)
+		if (c->pool[i].cap >= need &&
+		    (best < 0 || c->pool[i].cap < c->pool[best].cap))
+			best = i;
+	if (best < 0)
+		return NULL;
+	p = c->pool[best].p;
+	*cap = c->pool[best].cap;
+	c->pool[best] = c->pool[--c->npool];
+	return p;
+}
+
+static void
+pool_give(struct http_client *c, char *p, size_t cap)
+{
+	int i, small = 0;
+
+	if (c->npool < c->o.parallel) {
+		c->pool[c->npool].p = p;
+		c->pool[c->npool++].cap = cap;
+		return;
+	}
+	/* Full: keep the larger of this one and the smallest kept. */
+	for (i = 1; i < c->npool; i++)
+		if (c->pool[i].cap < c->pool[small].cap)
+			small = i;
+	if (c->npool > 0 && c->pool[small].cap < cap) {
+		free(c->pool[small].p);
+		c->pool[small].p = p;
+		c->pool[small].cap = cap;
+	} else
+		free(p);
+}
+
 static void
 drop_body(struct http_req *r)
 {
-	free(r->body);
+	if (r->body != NULL && r->client != NULL && r->cap > 0)
+		pool_give(r->client, r->body, r->cap);
+	else
+		free(r->body);
 	r->body = NULL;
 	r->len = r->cap = 0;
 	if (r->spool != NULL) {
@@ -314,7 +374,10 @@ spool_start(struct http_req *r)
 		fclose(fp);
 		return -1;
 	}
-	free(r->body);
+	if (r->body != NULL && r->client != NULL)
+		pool_give(r->client, r->body, r->cap);
+	else
+		free(r->body);
 	r->body = NULL;
 	r->cap = 0;
 	r->spool = fp;
@@ -371,8 +434,13 @@ reserve(struct http_req *r, size_t n, size_t over)
 		    r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
 		if (cl > 0 && (uint64_t)cl < SIZE_MAX / 2 && (size_t)cl >= n &&
 		    (over == 0 || r->no_spool || (size_t)cl <= over)) {
-			r->cap = (size_t)cl + 1;
-			r->body = moc_xmalloc(r->cap);
+			r->body = r->client != NULL
+			    ? pool_take(r->client, (size_t)cl + 1, &r->cap)
+			    : NULL;
+			if (r->body == NULL) {
+				r->cap = (size_t)cl + 1;
+				r->body = moc_xmalloc(r->cap);
+			}
 		}
 	}
 	if (r->len + n + 1 > r->cap) {

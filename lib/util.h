@@ -41,6 +41,7 @@ int	 moc_parse_duration(const char *s, int64_t *seconds);
 
 /* Flush and close stdout; a full disk or a closed pipe is fatal (exit 1). */
 void	 moc_close_stdout(void);
+void	 moc_widen_pipe(int fd, int size);
 
 /* malloc family that cannot return NULL. */
 void	*moc_xmalloc(size_t n);

@@ -12,13 +12,17 @@
 # simulated instant builds it (and its items' JSON) for that instant.
 # Each client is timed on a second run, after a first that warmed the
 # server for it, so that neither pays the other's warm-up; the first
-# collection is printed too.  The server's own CPU time during each
+# collection is printed too.  The warm-up runs' output is kept and
+# checked; the timed runs write to /dev/null (as hyperfine does), so that
+# neither figure includes this disk's writeback of what it wrote.  Each
+# timed figure is the median of BENCH_REPEAT runs (default 5).  The server's own CPU time during each
 # timed run (from /proc) shows how much of the wall time was the server
 # working rather than the client.
 . "$top_srcdir/tests/lib/common.sh"
 . "$top_srcdir/tests/cloud/lib.sh"
 SIZE=${BENCH_SIZE:-13400}
 PARALLEL=${BENCH_PARALLEL:-8}
+REPEAT=${BENCH_REPEAT:-5}
 export OS_CLIENT_CONFIG_FILE="$T/clouds.yaml" OS_CLOUD=test
 TIME=/usr/bin/time
 [ -x "$TIME" ] || skip "/usr/bin/time is not installed (Debian package time)"
@@ -35,12 +39,36 @@ server_ticks() {
 
 # NAME CMD...: wall seconds, peak RSS (KB), user and system seconds of
 # CMD into $T/NAME.time, the server's CPU seconds meanwhile into
-# $T/NAME.server.
+# $T/NAME.server; its output into $T/NAME.out (measure) or /dev/null
+# (measure_timed).
 measure() {
-	name=$1
+	measure_into "$T/$1.out" "$@"
+}
+
+# The run of median wall time of $REPEAT: one run's wall time on a busy
+# two-core machine is a sample, not a figure.
+measure_timed() {
+	tname=$1
 	shift
+	i=0
+	: >"$T/$tname.runs"
+	while [ "$i" -lt "$REPEAT" ]; do
+		i=$((i + 1))
+		measure_into /dev/null "$tname.$i" "$@"
+		echo "$(cut -d' ' -f1 "$T/$tname.$i.time") $i" >>"$T/$tname.runs"
+	done
+	mid=$(sort -n "$T/$tname.runs" | sed -n "$(((REPEAT + 1) / 2))p" | cut -d' ' -f2)
+	cp "$T/$tname.$mid.time" "$T/$tname.time"
+	cp "$T/$tname.$mid.server" "$T/$tname.server"
+	cp "$T/$tname.$mid.err" "$T/$tname.err"
+}
+
+measure_into() {
+	out=$1
+	name=$2
+	shift 2
 	t0=$(server_ticks)
-	"$TIME" -f '%e %M %U %S' -o "$T/$name.time" "$@" >"$T/$name.out" 2>"$T/$name.err"
+	"$TIME" -f '%e %M %U %S' -o "$T/$name.time" "$@" >"$out" 2>"$T/$name.err"
 	st=$?
 	t1=$(server_ticks)
 	if [ -n "$t0" ] && [ -n "$t1" ]; then
@@ -77,31 +105,38 @@ fetch_run() {
 	pages=$(jq -c 'select(.type == "run_end") | [.complete, .pages]' "$T/$1.out")
 	actions=$(jq -r 'select(.resource == "instance_actions") | .context.server_id' "$T/$1.out" | sort -u | wc -l)
 	shows=$(grep -c '"resource":"instance_action"' "$T/$1.out")
+	bytes=$(wc -c <"$T/$1.out")
+}
+
+# The timed run, after fetch_run warmed the server for it.
+fetch_timed() {
+	measure_timed "$1" os-fetch -q -j "$PARALLEL" --changes-since "$SINCE"
 }
 
 cloud $((SIZE / 10))
 small_live=$live
-fetch_run small
+fetch_run small_first
+fetch_timed small
 small_rss=$(cut -d' ' -f2 "$T/small.time")
-measure small_servers os-fetch -q -r compute/servers
+measure_timed small_servers os-fetch -q -r compute/servers
 small_servers_rss=$(cut -d' ' -f2 "$T/small_servers.time")
 kill "$CLOUD_PID" 2>/dev/null; wait "$CLOUD_PID" 2>/dev/null
 
 cloud "$SIZE"
 fetch_run first
-fetch_run big
-measure servers os-fetch -q -r compute/servers
+fetch_timed big
+measure_timed servers os-fetch -q -r compute/servers
 read -r servers_s servers_kb _ <"$T/servers.time"
 read -r fetch_s fetch_kb _ <"$T/big.time"
-echo "os-fetch: $live live servers, complete/pages $pages, actions of $actions changed servers ($shows actions shown), $(wc -c <"$T/big.out") bytes"
+echo "os-fetch: $live live servers, complete/pages $pages, actions of $actions changed servers ($shows actions shown), $bytes bytes"
 
 cli="not run"
 if command -v openstack >/dev/null 2>&1; then
 	CLI="openstack server list --all-projects --long --limit -1 -f json"
 	measure cli_first $CLI
-	measure cli $CLI
+	measure_timed cli $CLI
 	read -r cli_s cli_kb _ <"$T/cli.time"
-	cli_n=$(jq length "$T/cli.out" 2>/dev/null)
+	cli_n=$(jq length "$T/cli_first.out" 2>/dev/null)
 	cli="$(figures cli) ($cli_n servers)"
 fi
 

@@ -23,6 +23,36 @@ expect_eq "changes-since: listing as recorded" "$(grep -c 'nova-servers-detail-c
 expect_eq "actions of the changed servers only" \
 	"$(jq -r 'select(.resource == "instance_actions") | .context.server_id' "$T/changes.jsonl" | sort -u)" \
 	"$(jq -r 'select(.resource == "servers" and .context != null) | .body.servers[].id' "$T/changes.jsonl" | sort -u)"
+# Each changed server's actions are listed from the same instant on
+# (Nova 2.58's changes-since on os-instance-actions), so only the actions
+# begun or changed since then are shown, each once.
+mark_log
+fetch actions --changes-since "$SINCE" -r compute/servers,compute/instance_actions
+expect_eq "changes-since: action lists filtered" \
+	"$(log_since_mark | grep -c '/os-instance-actions?changes-since=2026-11-24T15%3A37%3A39Z[& ]')" \
+	"$(jq -r 'select(.resource == "servers" and .context != null) | .body.servers[].id' "$T/actions.jsonl" | sort -u | wc -l)"
+listed=$(jq -r 'select(.resource == "instance_actions") | .body.instanceActions[] | .request_id' "$T/actions.jsonl" | sort)
+expect_eq "changes-since: the actions listed are shown" \
+	"$(jq -r 'select(.resource == "instance_action") | .body.instanceAction.request_id' "$T/actions.jsonl" | sort)" "$listed"
+expect_eq "changes-since: no action older than it" \
+	"$(jq -r 'select(.resource == "instance_actions") | .body.instanceActions[] | select(.updated_at < "2026-11-24T15:37:39") | .request_id' "$T/actions.jsonl")" ""
+all=$(for f in "$ZED"/nova-instance-actions-*.json; do jq -r '.response.body.instanceActions[] | select(.updated_at >= "2026-11-24T15:37:39") | .request_id' "$f"; done | sort)
+[ -n "$listed" ] || fail "changes-since: no action listed at all"
+for id in $all; do
+	server=$(grep -l "\"$id\"" "$ZED"/nova-instance-actions-*.json | head -1)
+	sid=$(jq -r '.request.url' "$server" | sed 's|.*/servers/||; s|/.*||')
+	if jq -e --arg s "$sid" 'select(.resource == "servers" and .context != null) | .body.servers[] | select(.id == $s)' "$T/actions.jsonl" >/dev/null; then
+		printf '%s\n' "$listed" | grep -qx "$id" || fail "changes-since: action $id of changed server $sid not listed"
+	fi
+done
+pass "changes-since: every action since then of a changed server is listed"
+# Before 2.58 Nova has no such filter: every action is read.
+mark_log
+fetch old_mv --os-compute-api-version 2.57 --changes-since "$SINCE" -r compute/servers,compute/instance_actions
+expect_eq "microversion 2.57: exit" "$(fetch_status old_mv)" 0
+expect_eq "microversion 2.57: action lists not filtered" \
+	"$(log_since_mark | grep -c 'os-instance-actions?changes-since')" 0
+
 deleted=$(jq '.response.body.servers | map(select(.status == "DELETED")) | length' "$ZED/nova-servers-detail-changes-since.json")
 expect_eq "changes-since: deleted servers listed" \
 	"$(jq -s '[.[] | select(.resource == "servers" and .context != null) | .body.servers[] | select(.status == "DELETED")] | length' "$T/changes.jsonl")" "$deleted"
@@ -41,6 +71,18 @@ if [ "$changed" -gt 0 ] && [ "$changed" -lt "$total" ]; then
 else
 	fail "later changes-since: $changed of $total servers' actions read"
 fi
+# Of those servers' actions, only the ones changed since then.
+since_naive=$(printf '%s' "$LATEST" | sed 's/Z$//')
+want=$(for sid in $(jq -r 'select(.resource == "instance_actions") | .context.server_id' "$T/later.jsonl" | sort -u); do
+	jq -r --arg s "$sid" --arg t "$since_naive" 'select(.request.url | test("/servers/" + $s + "/os-instance-actions$")) | .response.body.instanceActions[] | select(.updated_at >= $t) | .request_id' "$ZED"/nova-instance-actions-*.json
+done | sort)
+older=$(for sid in $(jq -r 'select(.resource == "instance_actions") | .context.server_id' "$T/later.jsonl" | sort -u); do
+	jq -r --arg s "$sid" --arg t "$since_naive" 'select(.request.url | test("/servers/" + $s + "/os-instance-actions$")) | .response.body.instanceActions[] | select(.updated_at < $t) | .request_id' "$ZED"/nova-instance-actions-*.json
+done | wc -l)
+[ "$older" -gt 0 ] || fail "later changes-since: the recording has no older action to leave out"
+[ -n "$want" ] || fail "later changes-since: no action changed since then to show"
+expect_eq "later changes-since: only the actions changed since then shown" \
+	"$(jq -r 'select(.resource == "instance_action") | .body.instanceAction.request_id' "$T/later.jsonl" | sort)" "$want"
 
 # --state: the first run reads every server's actions, then remembers.
 S=$T/fetch.state
