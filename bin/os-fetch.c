@@ -204,7 +204,7 @@ usage(void)
 	    "window\n"
 	    "  --until TIME             end of that window\n"
 	    "  --spool-size SIZE        keep larger bodies on disk (default "
-	    "8M)\n"
+	    "4M)\n"
 	    "  --state FILE             remember the last complete run for "
 	    "changes-since\n"
 	    "  --changes-since TIME     servers changed since TIME (overrides "
@@ -1566,7 +1566,7 @@ parse_options(int argc, char **argv)
 	int ch, quiet = 0, have_since = 0, have_until = 0;
 
 	g.page_size = 1000;
-	g.spool_size = (size_t)8 * 1024 * 1024;
+	g.spool_size = (size_t)4 * 1024 * 1024;
 	g.parallel = 8;
 	g.retries = 5;
 	g.timeout_s = 60;

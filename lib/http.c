@@ -161,8 +161,20 @@ pool_take(struct http_client *c, size_t need, size_t *cap)
 		if (c->pool[i].cap >= need &&
 		    (best < 0 || c->pool[i].cap < c->pool[best].cap))
 			best = i;
-	if (best < 0)
-		return NULL;
+	if (best < 0) {
+		/* None is large enough: grow the largest rather than add
+		 * one, so that the pool holds no more buffers than were
+		 * ever in use at once. */
+		if (c->npool == 0)
+			return NULL;
+		for (i = 1, best = 0; i < c->npool; i++)
+			if (c->pool[i].cap > c->pool[best].cap)
+				best = i;
+		p = moc_xrealloc(c->pool[best].p, need);
+		*cap = need;
+		c->pool[best] = c->pool[--c->npool];
+		return p;
+	}
 	p = c->pool[best].p;
 	*cap = c->pool[best].cap;
 	c->pool[best] = c->pool[--c->npool];
