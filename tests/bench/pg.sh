@@ -45,8 +45,10 @@ cpu() {
 	    printf "CPU: client %.2f s + server %.2f s", d[1], d[2] }'
 }
 
+# Records as os-normalize writes them: compact JSON lines.
 echo "generating $ROWS instance records ..."
-$GEN --instances "$ROWS" --polls 1 --change 0 --churn 0 >"$T/bulk.jsonl"
+$GEN --compact --instances "$ROWS" --polls 1 --change 0 --churn 0 \
+    >"$T/bulk.jsonl"
 # The same rows as TSV, one column per field, for the raw COPY.
 $PYTHON3 - "$T/bulk.jsonl" >"$T/bulk.tsv" <<'PY'
 import json, sys
@@ -95,9 +97,9 @@ ext=$(secs "$t0" "$t1")
 excopy=$(secs "$t1" "$t2")
 
 echo "generating a cloud of $CLOUD instances, $((POLLS + 1)) polls, 1% changed per poll ..."
-$GEN --instances "$CLOUD" --polls $((POLLS + 1)) --change 0.01 --churn 0 \
-    --region RegionTwo >"$T/polls.jsonl"
-awk -v d="$T" '/"type": "run_start"/ { n++ } { print > (d "/poll." n) }' \
+$GEN --compact --instances "$CLOUD" --polls $((POLLS + 1)) --change 0.01 \
+    --churn 0 --region RegionTwo >"$T/polls.jsonl"
+awk -v d="$T" '/"type":"run_start"/ { n++ } { print > (d "/poll." n) }' \
     "$T/polls.jsonl"
 pg-load -q "$T/poll.1" || exit 1
 versions() {
