@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,10 +20,31 @@
  */
 #define COPY_CHUNK	(32 * 1024)
 
+/*
+ * Chunks made and not yet handed to libpq, at most this many bytes.  With
+ * only the socket's buffer (about 200 kB) between them, the sender and
+ * the server took turns: the server waited for rows while the sender
+ * parsed, and the sender waited on a full socket while the server wrote
+ * pages.  The connection is non-blocking during COPY: a chunk goes to
+ * libpq when it has sent the last one, the sender goes on making rows,
+ * and it waits only when this much is queued (so the queue's memory is
+ * bounded, whatever the size of the load).
+ */
+#define COPY_QUEUE	(16 * 1024 * 1024)
+
+struct chunk {
+	struct chunk	*next;
+	size_t		 len;
+	char		 data[COPY_CHUNK];
+};
+
 struct pgx_copy {
 	PGconn		*conn;
-	char		*buf;
-	size_t		 len;
+	struct chunk	*cur;		/* being filled */
+	struct chunk	*head, *tail;	/* made, not yet handed to libpq */
+	struct chunk	*spare;		/* one sent chunk, for reuse */
+	size_t		 queued;	/* bytes from head to tail */
+	int		 pending;	/* libpq holds unsent data */
 };
 
 const char *
@@ -140,18 +163,118 @@ pgx_copy_begin(PGconn *conn, const char *sql)
 	PQclear(res);
 	c = moc_xcalloc(1, sizeof(*c));
 	c->conn = conn;
-	c->buf = moc_xmalloc(COPY_CHUNK);
+	c->cur = moc_xmalloc(sizeof(*c->cur));
+	c->cur->len = 0;
+	if (PQsetnonblocking(conn, 1) != 0)
+		die_pg(conn, "COPY");
 	return c;
 }
 
 static void
+free_chunks(struct chunk *k)
+{
+	while (k != NULL) {
+		struct chunk *next = k->next;
+		free(k);
+		k = next;
+	}
+}
+
+/* Hand libpq what the socket takes now, without waiting. */
+static void
+copy_pump(struct pgx_copy *c)
+{
+	for (;;) {
+		struct chunk *k;
+
+		if (c->pending) {
+			int r = PQflush(c->conn);
+			if (r < 0)
+				die_pg(c->conn, "COPY");
+			c->pending = r;
+			if (c->pending)
+				return;
+		}
+		if ((k = c->head) == NULL)
+			return;
+		if (PQputCopyData(c->conn, k->data, (int)k->len) != 1)
+			die_pg(c->conn, "COPY");
+		c->pending = 1;
+		c->head = k->next;
+		if (c->head == NULL)
+			c->tail = NULL;
+		c->queued -= k->len;
+		if (c->spare == NULL)
+			c->spare = k;
+		else
+			free(k);
+	}
+}
+
+/* Wait until the socket takes more, then pump. */
+static void
+copy_wait(struct pgx_copy *c)
+{
+	struct pollfd pfd;
+
+	pfd.fd = PQsocket(c->conn);
+	pfd.events = POLLOUT | POLLIN;
+	pfd.revents = 0;
+	if (pfd.fd < 0)
+		die_pg(c->conn, "COPY");
+	if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+		moc_die_sys(EXIT_TEMPFAIL, "COPY: poll");
+	/* Input too: a server that hangs up or reports an error. */
+	if ((pfd.revents & POLLIN) && PQconsumeInput(c->conn) == 0)
+		die_pg(c->conn, "COPY");
+	copy_pump(c);
+}
+
+/* The chunk being filled joins the queue. */
+static void
 copy_flush(struct pgx_copy *c)
 {
-	if (c->len == 0)
+	struct chunk *k = c->cur;
+
+	if (k->len == 0)
 		return;
-	if (PQputCopyData(c->conn, c->buf, (int)c->len) != 1)
+	k->next = NULL;
+	if (c->tail != NULL)
+		c->tail->next = k;
+	else
+		c->head = k;
+	c->tail = k;
+	c->queued += k->len;
+	if (c->spare != NULL) {
+		c->cur = c->spare;
+		c->spare = NULL;
+	} else
+		c->cur = moc_xmalloc(sizeof(*c->cur));
+	c->cur->len = 0;
+	copy_pump(c);
+	while (c->queued > COPY_QUEUE)
+		copy_wait(c);
+}
+
+/* Everything queued handed to libpq and sent; blocking again. */
+static void
+copy_drain(struct pgx_copy *c)
+{
+	copy_flush(c);
+	copy_pump(c);
+	while (c->head != NULL || c->pending)
+		copy_wait(c);
+	if (PQsetnonblocking(c->conn, 0) != 0)
 		die_pg(c->conn, "COPY");
-	c->len = 0;
+}
+
+static void
+copy_free(struct pgx_copy *c)
+{
+	free_chunks(c->head);
+	free(c->cur);
+	free(c->spare);
+	free(c);
 }
 
 void
@@ -160,13 +283,13 @@ pgx_copy_write(struct pgx_copy *c, const char *buf, size_t len)
 	size_t n;
 
 	while (len > 0) {
-		if (c->len == COPY_CHUNK)
+		if (c->cur->len == COPY_CHUNK)
 			copy_flush(c);
-		n = COPY_CHUNK - c->len;
+		n = COPY_CHUNK - c->cur->len;
 		if (n > len)
 			n = len;
-		memcpy(c->buf + c->len, buf, n);
-		c->len += n;
+		memcpy(c->cur->data + c->cur->len, buf, n);
+		c->cur->len += n;
 		buf += n;
 		len -= n;
 	}
@@ -224,9 +347,8 @@ pgx_copy_end(struct pgx_copy *c)
 {
 	PGconn *conn = c->conn;
 
-	copy_flush(c);
-	free(c->buf);
-	free(c);
+	copy_drain(c);
+	copy_free(c);
 	if (PQputCopyEnd(conn, NULL) != 1)
 		die_pg(conn, "COPY");
 	return copy_finish(conn, 1);
@@ -237,8 +359,14 @@ pgx_copy_abort(struct pgx_copy *c, const char *reason)
 {
 	PGconn *conn = c->conn;
 
-	free(c->buf);
-	free(c);
+	/* What was queued is dropped: the COPY is ending in an error. */
+	copy_free(c);
+	while (PQflush(conn) > 0) {
+		struct pollfd pfd = { PQsocket(conn), POLLOUT, 0 };
+		if (pfd.fd < 0 || poll(&pfd, 1, -1) < 0)
+			break;
+	}
+	(void)PQsetnonblocking(conn, 0);
 	(void)PQputCopyEnd(conn, reason);
 	(void)copy_finish(conn, 0);
 }

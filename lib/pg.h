@@ -7,9 +7,10 @@
  * the server cannot be reached or the connection drops (try again later),
  * 1 for an error the server reported, 2 for a malformed conninfo.
  *
- * COPY is done the way psql does it: data goes out in chunks with
- * PQputCopyData; a local error ends the COPY with PQputCopyEnd(conn,
- * reason) so the server aborts it; results are always drained.
+ * COPY data goes out in chunks with PQputCopyData, on a non-blocking
+ * connection with a bounded queue (see pg.c); a local error ends the COPY
+ * with PQputCopyEnd(conn, reason) so the server aborts it; results are
+ * always drained.
  */
 #ifndef MOC_PG_H
 #define MOC_PG_H
