@@ -916,6 +916,18 @@ nova_time(int64_t t, char buf[RTIME_BUFSIZE])
 	buf[strlen(buf) - 1] = '\0';
 }
 
+/* "<sep>changes-since=<the time, escaped>" into q. */
+static void
+changes_since_param(char sep, char *q, size_t n)
+{
+	char t[RTIME_BUFSIZE], *e;
+
+	rtime_format(g.changes_since, t);
+	e = http_escape(t);
+	snprintf(q, n, "%cchanges-since=%s", sep, e);
+	free(e);
+}
+
 static void
 start_resources(void)
 {
@@ -928,11 +940,8 @@ start_resources(void)
 	 */
 	if (g.rs[R_SERVERS].selected && g.endpoint[rdefs[R_SERVERS].svc] &&
 	    g.have_changes) {
-		char t[RTIME_BUFSIZE], q[64], *e;
-		rtime_format(g.changes_since, t);
-		e = http_escape(t);
-		snprintf(q, sizeof(q), "&changes-since=%s", e);
-		free(e);
+		char q[64];
+		changes_since_param('&', q, sizeof(q));
 		start_listing(R_SERVERS, q, 1);
 	}
 	for (i = 0; i < NRES; i++) {
@@ -984,13 +993,8 @@ start_actions(const char *server_id)
 	size_t n;
 	struct job *j;
 
-	if (g.have_changes && compute_mv_at_least(2, 58)) {
-		char t[RTIME_BUFSIZE], *e;
-		rtime_format(g.changes_since, t);
-		e = http_escape(t);
-		snprintf(q, sizeof(q), "?changes-since=%s", e);
-		free(e);
-	}
+	if (g.have_changes && compute_mv_at_least(2, 58))
+		changes_since_param('?', q, sizeof(q));
 	n = strlen(id) + strlen(q) + 40;
 	path = moc_xmalloc(n);
 	snprintf(path, n, "/servers/%s/os-instance-actions%s", id, q);

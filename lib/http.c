@@ -203,14 +203,22 @@ pool_give(struct http_client *c, char *p, size_t cap)
 		free(p);
 }
 
+/* The body buffer goes back to the pool (or is freed). */
 static void
-drop_body(struct http_req *r)
+release_body(struct http_req *r)
 {
 	if (r->body != NULL && r->client != NULL && r->cap > 0)
 		pool_give(r->client, r->body, r->cap);
 	else
 		free(r->body);
 	r->body = NULL;
+	r->cap = 0;
+}
+
+static void
+drop_body(struct http_req *r)
+{
+	release_body(r);
 	r->len = r->cap = 0;
 	if (r->spool != NULL) {
 		fclose(r->spool);
@@ -386,12 +394,7 @@ spool_start(struct http_req *r)
 		fclose(fp);
 		return -1;
 	}
-	if (r->body != NULL && r->client != NULL)
-		pool_give(r->client, r->body, r->cap);
-	else
-		free(r->body);
-	r->body = NULL;
-	r->cap = 0;
+	release_body(r);
 	r->spool = fp;
 	return 0;
 }

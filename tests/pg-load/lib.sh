@@ -81,6 +81,18 @@ versions() {
 	    'open'), ' ' ORDER BY valid_from) FROM moc.$1 WHERE id = '$2'"
 }
 
+# expect_generated FILE: the row versions gen-cloud --expect FILE says the
+# loads must have left (instances, projects, flavors, actions, and the
+# instances still open).
+expect_generated() {
+	for t in instance project flavor instance_action; do
+		expect_eq "$t rows" "$(q "SELECT count(*) FROM moc.$t")" \
+		    "$(awk -v t=$t '$1 == t { print $2 }' "$1")"
+	done
+	expect_eq "open instances" "$(q "SELECT count(*) FROM moc.instance
+	    WHERE valid_to IS NULL")" "$(awk '$1 == "open_instances" { print $2 }' "$1")"
+}
+
 # wait_for SQL VALUE: poll until the query gives VALUE (bounded, so a
 # hang fails the test instead of blocking make check).
 wait_for() {
